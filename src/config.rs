@@ -1,0 +1,520 @@
+//! `drready.toml`: parsed into a raw structure (unknown fields are errors with line and column),
+//! then validated into [`Config`], whose values are ready to use.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::policy::Severity;
+
+/// A configuration problem: exit code 2. The message names the file, line and column.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// One site: an AWS account and region, and how to reach it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// AWS region, e.g. `us-east-1`.
+    pub region: Option<String>,
+    /// Named profile from the shared AWS config/credentials files.
+    pub profile: Option<String>,
+    /// Role to assume for this site (cross-account standby, read-only role).
+    pub role_arn: Option<String>,
+    /// External id required by the role's trust policy.
+    pub external_id: Option<String>,
+    /// Endpoint override (e.g. a moto server or a VPC endpoint).
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    primary: SiteConfig,
+    #[serde(default)]
+    standby: SiteConfig,
+    #[serde(default)]
+    scope: ScopeConfig,
+    #[serde(default)]
+    pairing: PairingConfig,
+    #[serde(default)]
+    objectives: RawObjectives,
+    #[serde(default)]
+    gate: RawGate,
+    #[serde(default)]
+    collect: CollectConfig,
+    #[serde(default)]
+    waiver: Vec<RawWaiver>,
+}
+
+/// Which resources are judged.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeConfig {
+    /// Services to collect; a service left out is neither collected nor judged.
+    #[serde(default = "default_services")]
+    pub services: Vec<String>,
+    /// Tag that takes a resource out of scope when set to `none` (default `dr:scope`).
+    #[serde(default = "default_scope_tag")]
+    pub scope_tag: String,
+    /// Tag keys whose values are dropped from snapshots and reports.
+    #[serde(default)]
+    pub redact_tags: Vec<String>,
+}
+
+impl Default for ScopeConfig {
+    fn default() -> Self {
+        ScopeConfig {
+            services: default_services(),
+            scope_tag: default_scope_tag(),
+            redact_tags: Vec::new(),
+        }
+    }
+}
+
+fn default_services() -> Vec<String> {
+    ["ec2", "s3", "route53", "iam"].map(String::from).to_vec()
+}
+fn default_scope_tag() -> String {
+    "dr:scope".into()
+}
+
+/// How primary resources find their standby twins.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PairingConfig {
+    /// Explicit pairing tag: equal values on a primary and a standby resource make them twins.
+    #[serde(default = "default_pair_tag")]
+    pub pair_tag: String,
+    /// Tag that groups instances into workloads (applications).
+    #[serde(default = "default_app_tag")]
+    pub app_tag: String,
+    /// Extra name rewrites applied after the region tokens, e.g. `{ from = "east", to = "west" }`.
+    #[serde(default)]
+    pub rewrites: Vec<Rewrite>,
+}
+
+impl Default for PairingConfig {
+    fn default() -> Self {
+        PairingConfig {
+            pair_tag: default_pair_tag(),
+            app_tag: default_app_tag(),
+            rewrites: Vec::new(),
+        }
+    }
+}
+
+fn default_pair_tag() -> String {
+    "dr:pair".into()
+}
+fn default_app_tag() -> String {
+    "app".into()
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rewrite {
+    pub from: String,
+    pub to: String,
+}
+
+/// Collection tuning.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CollectConfig {
+    /// Most AWS calls in flight at once, over both sites.
+    #[serde(default = "default_concurrency")]
+    pub max_concurrency: usize,
+    /// Timeout of one attempt of one call, in seconds.
+    #[serde(default = "default_attempt_timeout")]
+    pub attempt_timeout_secs: u64,
+    /// Timeout of one call including retries, in seconds.
+    #[serde(default = "default_call_timeout")]
+    pub call_timeout_secs: u64,
+    /// Attempts per call (adaptive retry).
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        CollectConfig {
+            max_concurrency: default_concurrency(),
+            attempt_timeout_secs: default_attempt_timeout(),
+            call_timeout_secs: default_call_timeout(),
+            max_attempts: default_attempts(),
+        }
+    }
+}
+
+fn default_concurrency() -> usize {
+    16
+}
+fn default_attempt_timeout() -> u64 {
+    10
+}
+fn default_call_timeout() -> u64 {
+    60
+}
+fn default_attempts() -> u32 {
+    5
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObjectives {
+    rpo: Option<Spanned<String>>,
+    rto: Option<Spanned<String>>,
+    dns_ttl_max: Option<Spanned<String>>,
+    failback: Option<bool>,
+    default_tier: Option<Spanned<String>>,
+}
+
+/// Recovery objectives, in seconds, passed to policies as `input.objectives`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Objectives {
+    pub rpo_seconds: u64,
+    pub rto_seconds: u64,
+    pub dns_ttl_max_seconds: u64,
+    pub failback: bool,
+    /// `pilot-light` or `warm-standby`; workloads override it with the `dr:tier` tag.
+    pub default_tier: String,
+}
+
+impl Default for Objectives {
+    fn default() -> Self {
+        Objectives {
+            rpo_seconds: 24 * 3600,
+            rto_seconds: 4 * 3600,
+            dns_ttl_max_seconds: 60,
+            failback: false,
+            default_tier: "pilot-light".into(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGate {
+    fail_under: Option<Spanned<f64>>,
+    fail_on: Option<Spanned<String>>,
+    allow_partial: Option<bool>,
+}
+
+/// The release gate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    /// Fail when the overall score is below this.
+    pub fail_under: Option<f64>,
+    /// Fail when an unwaived finding has at least this severity; `None` turns it off.
+    pub fail_on: Option<Severity>,
+    /// Do not fail (exit 3) on incomplete inventory; unknowns still count against the score.
+    pub allow_partial: bool,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            fail_under: None,
+            fail_on: Some(Severity::High),
+            allow_partial: false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    rule: Option<Spanned<String>>,
+    resource: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+    expires: Option<Spanned<toml::value::Datetime>>,
+    owner: Option<String>,
+    ticket: Option<String>,
+}
+
+/// An accepted risk: hides matching findings from the gate and the score until it expires.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Waiver {
+    pub rule: String,
+    /// ARN glob: `*` matches any run of characters, `?` one character.
+    pub resource: String,
+    pub reason: String,
+    pub expires: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// `file:line` where the waiver is declared.
+    pub location: String,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from (`None`: defaults only).
+    pub path: Option<PathBuf>,
+    pub primary: SiteConfig,
+    pub standby: SiteConfig,
+    pub scope: ScopeConfig,
+    pub pairing: PairingConfig,
+    pub objectives: Objectives,
+    pub gate: Gate,
+    pub collect: CollectConfig,
+    pub waivers: Vec<Waiver>,
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError(format!(
+                "cannot read config {}: {e}; run `drready init` to write one",
+                path.display()
+            ))
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses config text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let file = path.display().to_string();
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| {
+                    let (l, c) = line_col(text, s.start);
+                    format!(":{l}:{c}")
+                })
+                .unwrap_or_default();
+            ConfigError(format!("config {file}{at}: {}", e.message().trim_end()))
+        })?;
+        let err = |span: std::ops::Range<usize>, msg: String| -> anyhow::Error {
+            let (l, c) = line_col(text, span.start);
+            ConfigError(format!("config {file}:{l}:{c}: {msg}")).into()
+        };
+
+        let mut objectives = Objectives::default();
+        let RawObjectives {
+            rpo,
+            rto,
+            dns_ttl_max,
+            failback,
+            default_tier,
+        } = raw.objectives;
+        for (field, value, slot) in [
+            ("rpo", rpo, &mut objectives.rpo_seconds),
+            ("rto", rto, &mut objectives.rto_seconds),
+            ("dns_ttl_max", dns_ttl_max, &mut objectives.dns_ttl_max_seconds),
+        ] {
+            if let Some(v) = value {
+                *slot = parse_duration(v.get_ref())
+                    .map_err(|m| err(v.span(), format!("objectives.{field}: {m}")))?;
+            }
+        }
+        if let Some(f) = failback {
+            objectives.failback = f;
+        }
+        if let Some(t) = default_tier {
+            if !matches!(t.get_ref().as_str(), "pilot-light" | "warm-standby") {
+                return Err(err(
+                    t.span(),
+                    format!(
+                        "objectives.default_tier: `{}` is not a tier; use `pilot-light` or \
+                         `warm-standby`",
+                        t.get_ref()
+                    ),
+                ));
+            }
+            objectives.default_tier = t.into_inner();
+        }
+
+        let mut gate = Gate::default();
+        if let Some(f) = raw.gate.fail_under {
+            let v = *f.get_ref();
+            if !(0.0..=100.0).contains(&v) {
+                return Err(err(
+                    f.span(),
+                    format!("gate.fail_under: {v} is not a score between 0 and 100"),
+                ));
+            }
+            gate.fail_under = Some(v);
+        }
+        if let Some(s) = raw.gate.fail_on {
+            gate.fail_on = if s.get_ref() == "never" {
+                None
+            } else {
+                Some(Severity::parse(s.get_ref()).ok_or_else(|| {
+                    err(
+                        s.span(),
+                        format!(
+                            "gate.fail_on: `{}` is not a severity; use critical, high, medium, \
+                             low or never",
+                            s.get_ref()
+                        ),
+                    )
+                })?)
+            };
+        }
+        if let Some(p) = raw.gate.allow_partial {
+            gate.allow_partial = p;
+        }
+
+        for s in &raw.scope.services {
+            if crate::snapshot::Service::parse(s).is_none() {
+                return Err(ConfigError(format!(
+                    "config {file}: scope.services: `{s}` is not a service drready reads; use ec2, \
+                     s3, route53, iam"
+                ))
+                .into());
+            }
+        }
+
+        let mut waivers = Vec::new();
+        for (i, w) in raw.waiver.into_iter().enumerate() {
+            let header = text
+                .match_indices("[[waiver]]")
+                .nth(i)
+                .map(|(at, _)| at)
+                .unwrap_or(0);
+            let need = |name: &str| {
+                err(
+                    header..header,
+                    format!(
+                        "waiver #{} is missing `{name}`; a waiver needs rule, resource, reason and \
+                         expires",
+                        i + 1
+                    ),
+                )
+            };
+            let rule = w.rule.ok_or_else(|| need("rule"))?;
+            let resource = w.resource.ok_or_else(|| need("resource"))?;
+            let reason = w.reason.ok_or_else(|| need("reason"))?;
+            let expires = w.expires.ok_or_else(|| need("expires"))?;
+            if reason.get_ref().trim().is_empty() {
+                return Err(err(reason.span(), "waiver reason must not be empty".into()));
+            }
+            let date = expires
+                .get_ref()
+                .date
+                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
+                .ok_or_else(|| {
+                    err(
+                        expires.span(),
+                        "waiver expires must be a date such as 2027-01-31".into(),
+                    )
+                })?;
+            let (line, _) = line_col(text, header);
+            waivers.push(Waiver {
+                rule: rule.into_inner(),
+                resource: resource.into_inner(),
+                reason: reason.into_inner(),
+                expires: date,
+                owner: w.owner,
+                ticket: w.ticket,
+                location: format!("{file}:{line}"),
+                line,
+            });
+        }
+
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            primary: raw.primary,
+            standby: raw.standby,
+            scope: raw.scope,
+            pairing: raw.pairing,
+            objectives,
+            gate,
+            collect: raw.collect,
+            waivers,
+        })
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Parses `90s`, `15m`, `4h`, `1d`, `1w` (or a sum such as `1h30m`) into seconds.
+pub fn parse_duration(s: &str) -> std::result::Result<u64, String> {
+    let bad = || format!("`{s}` is not a duration; write e.g. 30s, 15m, 4h, 1d");
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(bad());
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    for ch in s.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        digits.clear();
+        let unit = match ch {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return Err(bad()),
+        };
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("15m"), Ok(900));
+        assert_eq!(parse_duration("1h30m"), Ok(5400));
+        assert_eq!(parse_duration("1d"), Ok(86_400));
+        assert!(parse_duration("15").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn unknown_field_has_line_and_column() {
+        let e = Config::parse("[gate]\nfail_undr = 3\n", Path::new("d.toml")).unwrap_err();
+        let m = e.to_string();
+        assert!(m.starts_with("config d.toml:2:1:"), "{m}");
+        assert!(m.contains("fail_undr"), "{m}");
+    }
+
+    #[test]
+    fn bad_duration_points_at_value() {
+        let e = Config::parse("[objectives]\nrpo = \"soon\"\n", Path::new("d.toml")).unwrap_err();
+        assert!(e.to_string().starts_with("config d.toml:2:7: objectives.rpo"), "{e}");
+    }
+
+    #[test]
+    fn waiver_needs_reason() {
+        let text = "[[waiver]]\nrule = \"DR-S3-001\"\nresource = \"*\"\nexpires = 2027-01-01\n";
+        let e = Config::parse(text, Path::new("d.toml")).unwrap_err();
+        assert!(e.to_string().contains("missing `reason`"), "{e}");
+        assert!(e.to_string().contains("d.toml:1:1"), "{e}");
+    }
+}

@@ -1,0 +1,579 @@
+//! The snapshot data model: normalized resources of two sites, never SDK types.
+//!
+//! Every resource carries the same six identity fields (`arn`, `id`, `name`, `tags`, `region`,
+//! `account`) through the [`resource!`] macro, plus the attributes the rules need. Collections are
+//! plain `Vec`s in a stable order (sorted by ARN when written), so snapshot files diff well.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Tags as a sorted map, so serialization is deterministic.
+pub type Tags = BTreeMap<String, String>;
+
+/// Declares a resource struct with the identity fields every resource has.
+macro_rules! resource {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct $name {
+            /// The ARN (or, where AWS has none, a documented synthetic ARN-like key).
+            pub arn: String,
+            /// The service's own id (instance id, bucket name, zone id, role id, ...).
+            pub id: String,
+            /// The human name: the `Name` tag, or the resource's own name field.
+            #[serde(default)]
+            pub name: String,
+            #[serde(default)]
+            pub tags: Tags,
+            /// Region, or `global` for IAM and Route 53.
+            pub region: String,
+            pub account: String,
+            $($(#[$fmeta])* pub $field: $ty,)*
+        }
+
+        impl Resource for $name {
+            fn arn(&self) -> &str { &self.arn }
+            fn id(&self) -> &str { &self.id }
+            fn name(&self) -> &str { &self.name }
+            fn tags(&self) -> &Tags { &self.tags }
+        }
+    };
+}
+
+/// Identity shared by every resource; the parity engine and scope filters work on this.
+pub trait Resource {
+    fn arn(&self) -> &str;
+    fn id(&self) -> &str;
+    fn name(&self) -> &str;
+    fn tags(&self) -> &Tags;
+    fn tag(&self, key: &str) -> Option<&str> {
+        self.tags().get(key).map(String::as_str)
+    }
+}
+
+/// One whole snapshot: two sites, as collected at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Must equal [`crate::snapshot::SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The tool and version that wrote it, e.g. `drready 0.1.0`.
+    #[serde(default)]
+    pub generator: String,
+    /// When collection finished. Evaluation uses this as "now", so results are reproducible.
+    pub collected_at: DateTime<Utc>,
+    pub primary: Site,
+    pub standby: Site,
+}
+
+/// Which of the two sites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteRole {
+    Primary,
+    Standby,
+}
+
+impl SiteRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteRole::Primary => "primary",
+            SiteRole::Standby => "standby",
+        }
+    }
+}
+
+impl std::fmt::Display for SiteRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One site: an AWS account and a region.
+///
+/// IAM and Route 53 are global per account; when both sites share an account they are collected
+/// once and the same inventory is stored in both sites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Site {
+    pub account: String,
+    pub region: String,
+    pub collected_at: DateTime<Utc>,
+    #[serde(default)]
+    pub ec2: Ec2Inventory,
+    #[serde(default)]
+    pub s3: S3Inventory,
+    #[serde(default)]
+    pub route53: Route53Inventory,
+    #[serde(default)]
+    pub iam: IamInventory,
+    /// Everything that could not be read. A service listed here is *unknown*, never "empty".
+    #[serde(default)]
+    pub collection_errors: Vec<CollectionError>,
+    /// API calls made per service while collecting this site (absent in hand-made snapshots).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub api_calls: BTreeMap<String, u64>,
+}
+
+/// The AWS services drready reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    Ec2,
+    S3,
+    Route53,
+    Iam,
+}
+
+impl Service {
+    pub const ALL: [Service; 4] = [Service::Ec2, Service::S3, Service::Route53, Service::Iam];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Ec2 => "ec2",
+            Service::S3 => "s3",
+            Service::Route53 => "route53",
+            Service::Iam => "iam",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A read that failed. Recorded, never fatal, never silent.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CollectionError {
+    pub service: Service,
+    /// The API action that failed, e.g. `GetBucketReplication`.
+    pub api: String,
+    /// The AWS error code (`AccessDenied`, `Throttling`, ...) or a transport class
+    /// (`ConnectionRefused`, `Timeout`, `DispatchFailure`).
+    pub code: String,
+    pub message: String,
+    /// The resource whose detail could not be read, when the failure concerns one resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// EC2
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ec2Inventory {
+    #[serde(default)]
+    pub instances: Vec<Instance>,
+    #[serde(default)]
+    pub images: Vec<Image>,
+    #[serde(default)]
+    pub launch_templates: Vec<LaunchTemplate>,
+    #[serde(default)]
+    pub volumes: Vec<Volume>,
+    #[serde(default)]
+    pub snapshots: Vec<EbsSnapshot>,
+    #[serde(default)]
+    pub vpcs: Vec<Vpc>,
+    #[serde(default)]
+    pub subnets: Vec<Subnet>,
+    #[serde(default)]
+    pub security_groups: Vec<SecurityGroup>,
+}
+
+resource! {
+    /// An EC2 instance.
+    pub struct Instance {
+        pub instance_type: String,
+        /// `pending`, `running`, `stopped`, ...
+        pub state: String,
+        #[serde(default)]
+        pub image_id: Option<String>,
+        #[serde(default)]
+        pub vpc_id: Option<String>,
+        #[serde(default)]
+        pub subnet_id: Option<String>,
+        #[serde(default)]
+        pub availability_zone: Option<String>,
+        /// ARN of the attached instance profile.
+        #[serde(default)]
+        pub instance_profile_arn: Option<String>,
+        #[serde(default)]
+        pub security_group_ids: Vec<String>,
+        /// The launch template the instance was started from (`aws:ec2launchtemplate:id` tag).
+        #[serde(default)]
+        pub launch_template_id: Option<String>,
+        #[serde(default)]
+        pub launch_template_version: Option<String>,
+    }
+}
+
+resource! {
+    /// An AMI owned by the site's account.
+    pub struct Image {
+        #[serde(default)]
+        pub creation_date: Option<DateTime<Utc>>,
+        /// `available`, `pending`, `failed`, `deregistered`, ...
+        pub state: String,
+        #[serde(default)]
+        pub deprecation_time: Option<DateTime<Utc>>,
+        #[serde(default)]
+        pub architecture: Option<String>,
+        /// EBS snapshots behind the block-device mappings.
+        #[serde(default)]
+        pub block_device_snapshot_ids: Vec<String>,
+        /// Copy lineage, when AWS exposes it.
+        #[serde(default)]
+        pub source_image_id: Option<String>,
+        #[serde(default)]
+        pub source_image_region: Option<String>,
+    }
+}
+
+resource! {
+    /// A launch template with its default and latest version data.
+    pub struct LaunchTemplate {
+        #[serde(default)]
+        pub default_version_number: Option<i64>,
+        #[serde(default)]
+        pub latest_version_number: Option<i64>,
+        #[serde(default)]
+        pub default_version: Option<LaunchTemplateData>,
+        #[serde(default)]
+        pub latest_version: Option<LaunchTemplateData>,
+    }
+}
+
+/// The parts of a launch template version that decide whether a launch would work.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchTemplateData {
+    pub version_number: i64,
+    #[serde(default)]
+    pub image_id: Option<String>,
+    #[serde(default)]
+    pub instance_type: Option<String>,
+    /// Instance profile, by ARN or by name (templates accept either).
+    #[serde(default)]
+    pub instance_profile_arn: Option<String>,
+    #[serde(default)]
+    pub instance_profile_name: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    /// Subnets named by the template's network interfaces.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub key_name: Option<String>,
+}
+
+resource! {
+    /// An EBS volume.
+    pub struct Volume {
+        pub size_gib: i64,
+        #[serde(default)]
+        pub volume_type: Option<String>,
+        #[serde(default)]
+        pub availability_zone: Option<String>,
+        pub state: String,
+        #[serde(default)]
+        pub encrypted: bool,
+        #[serde(default)]
+        pub kms_key_id: Option<String>,
+        /// Instances the volume is attached to.
+        #[serde(default)]
+        pub attached_instance_ids: Vec<String>,
+    }
+}
+
+resource! {
+    /// An EBS snapshot owned by the site's account.
+    pub struct EbsSnapshot {
+        #[serde(default)]
+        pub volume_id: Option<String>,
+        #[serde(default)]
+        pub start_time: Option<DateTime<Utc>>,
+        /// `pending`, `completed`, `error`, ...
+        pub state: String,
+        #[serde(default)]
+        pub description: String,
+        #[serde(default)]
+        pub encrypted: bool,
+        #[serde(default)]
+        pub kms_key_id: Option<String>,
+        #[serde(default)]
+        pub volume_size_gib: Option<i64>,
+    }
+}
+
+resource! {
+    /// A VPC.
+    pub struct Vpc {
+        #[serde(default)]
+        pub cidr_block: Option<String>,
+        #[serde(default)]
+        pub is_default: bool,
+    }
+}
+
+resource! {
+    /// A subnet.
+    pub struct Subnet {
+        pub vpc_id: String,
+        #[serde(default)]
+        pub cidr_block: Option<String>,
+        #[serde(default)]
+        pub availability_zone: Option<String>,
+    }
+}
+
+resource! {
+    /// A security group; `name` is the group name.
+    pub struct SecurityGroup {
+        #[serde(default)]
+        pub vpc_id: Option<String>,
+        #[serde(default)]
+        pub description: String,
+        #[serde(default)]
+        pub ingress: Vec<IngressRule>,
+    }
+}
+
+/// One ingress permission of a security group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct IngressRule {
+    /// `tcp`, `udp`, `icmp` or `-1` (all).
+    pub protocol: String,
+    #[serde(default)]
+    pub from_port: Option<i64>,
+    #[serde(default)]
+    pub to_port: Option<i64>,
+    #[serde(default)]
+    pub cidr_ipv4: Vec<String>,
+    #[serde(default)]
+    pub cidr_ipv6: Vec<String>,
+    #[serde(default)]
+    pub source_security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub prefix_list_ids: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct S3Inventory {
+    #[serde(default)]
+    pub buckets: Vec<Bucket>,
+}
+
+resource! {
+    /// A bucket whose location is the site's region; `id` and `name` are the bucket name.
+    pub struct Bucket {
+        #[serde(default)]
+        pub creation_date: Option<DateTime<Utc>>,
+        /// `Enabled`, `Suspended`, or `None` when versioning was never turned on.
+        #[serde(default)]
+        pub versioning: Option<String>,
+        #[serde(default)]
+        pub encryption: Option<BucketEncryption>,
+        /// `None`: the bucket has no replication configuration.
+        #[serde(default)]
+        pub replication: Option<ReplicationConfiguration>,
+    }
+}
+
+/// Default encryption of a bucket.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BucketEncryption {
+    /// `AES256`, `aws:kms`, `aws:kms:dsse`.
+    pub sse_algorithm: String,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    #[serde(default)]
+    pub bucket_key_enabled: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationConfiguration {
+    /// The IAM role S3 assumes to replicate.
+    pub role: String,
+    #[serde(default)]
+    pub rules: Vec<ReplicationRule>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationRule {
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `Enabled` or `Disabled`.
+    pub status: String,
+    #[serde(default)]
+    pub priority: Option<i64>,
+    /// Object key prefix the rule selects (from `Filter.Prefix`, `Filter.And.Prefix` or the
+    /// legacy `Prefix`); empty or absent selects every key.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Tags the rule's filter requires (`Filter.Tag` or `Filter.And.Tags`).
+    #[serde(default)]
+    pub filter_tags: Tags,
+    pub destination: ReplicationDestination,
+    #[serde(default)]
+    pub delete_marker_replication: bool,
+    /// `SourceSelectionCriteria.SseKmsEncryptedObjects` is enabled.
+    #[serde(default)]
+    pub sse_kms_encrypted_objects: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationDestination {
+    /// Destination bucket ARN, `arn:aws:s3:::NAME`.
+    pub bucket: String,
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub storage_class: Option<String>,
+    /// `EncryptionConfiguration.ReplicaKmsKeyID`.
+    #[serde(default)]
+    pub replica_kms_key_id: Option<String>,
+    /// Replication Time Control enabled.
+    #[serde(default)]
+    pub replication_time_control: bool,
+    #[serde(default)]
+    pub metrics: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Route 53
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Route53Inventory {
+    #[serde(default)]
+    pub hosted_zones: Vec<HostedZone>,
+    /// Every record set of every zone above.
+    #[serde(default)]
+    pub record_sets: Vec<RecordSet>,
+    #[serde(default)]
+    pub health_checks: Vec<HealthCheck>,
+}
+
+resource! {
+    /// A hosted zone; `id` is the bare zone id (`Z0123...`), `name` the domain with a trailing dot.
+    pub struct HostedZone {
+        #[serde(default)]
+        pub private_zone: bool,
+        #[serde(default)]
+        pub record_count: Option<i64>,
+    }
+}
+
+resource! {
+    /// A record set. Route 53 gives record sets no ARN; `arn` is the synthetic key
+    /// `arn:aws:route53:::hostedzone/ZONE/recordset/NAME/TYPE[/SET_IDENTIFIER]`.
+    pub struct RecordSet {
+        pub zone_id: String,
+        /// `A`, `AAAA`, `CNAME`, ...
+        #[serde(rename = "type")]
+        pub record_type: String,
+        #[serde(default)]
+        pub ttl: Option<i64>,
+        #[serde(default)]
+        pub set_identifier: Option<String>,
+        /// `PRIMARY` or `SECONDARY` for failover records.
+        #[serde(default)]
+        pub failover: Option<String>,
+        #[serde(default)]
+        pub health_check_id: Option<String>,
+        #[serde(default)]
+        pub alias_target: Option<AliasTarget>,
+        #[serde(default)]
+        pub values: Vec<String>,
+        #[serde(default)]
+        pub weight: Option<i64>,
+        /// Latency-routing region.
+        #[serde(default)]
+        pub routing_region: Option<String>,
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AliasTarget {
+    pub dns_name: String,
+    pub hosted_zone_id: String,
+    pub evaluate_target_health: bool,
+}
+
+resource! {
+    /// A Route 53 health check; `arn` is `arn:aws:route53:::healthcheck/ID`.
+    pub struct HealthCheck {
+        /// `HTTP`, `HTTPS`, `HTTP_STR_MATCH`, `TCP`, `CALCULATED`, ...
+        #[serde(rename = "type")]
+        pub check_type: String,
+        #[serde(default)]
+        pub fqdn: Option<String>,
+        #[serde(default)]
+        pub ip_address: Option<String>,
+        #[serde(default)]
+        pub port: Option<i64>,
+        #[serde(default)]
+        pub resource_path: Option<String>,
+        #[serde(default)]
+        pub request_interval: Option<i64>,
+        #[serde(default)]
+        pub failure_threshold: Option<i64>,
+        #[serde(default)]
+        pub disabled: bool,
+        #[serde(default)]
+        pub inverted: bool,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IamInventory {
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub instance_profiles: Vec<InstanceProfile>,
+}
+
+resource! {
+    /// An IAM role; `id` is the role id, `name` the role name.
+    pub struct Role {
+        #[serde(default)]
+        pub path: String,
+        /// The trust (assume-role) policy document.
+        #[serde(default)]
+        pub trust_policy: serde_json::Value,
+        /// ARNs of attached managed policies.
+        #[serde(default)]
+        pub attached_policy_arns: Vec<String>,
+        #[serde(default)]
+        pub inline_policies: Vec<InlinePolicy>,
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    #[serde(default)]
+    pub document: serde_json::Value,
+}
+
+resource! {
+    /// An instance profile; `name` is its name, `roles` the names of its roles.
+    pub struct InstanceProfile {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub roles: Vec<String>,
+    }
+}
