@@ -1,9 +1,17 @@
 //! drready: tells whether an AWS disaster-recovery standby region could take over.
 //!
 //! The pipeline is `collect → snapshot → pair → evaluate → score → report`; each stage is a module
-//! with plain data in and out (see docs/architecture in DESIGN.md).
+//! with plain data in and out. [`cli::run`] is the whole program; `main.rs` only maps its outcome
+//! to the exit code.
 
+pub mod cli;
 pub mod config;
+pub mod findings;
 pub mod fsutil;
+pub mod gate;
+pub mod parity;
+pub mod pipeline;
 pub mod policy;
+pub mod report;
+pub mod score;
 pub mod snapshot;

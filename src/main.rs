@@ -1,1 +1,6 @@
-fn main() {}
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let status = drready::cli::main();
+    ExitCode::from(status.code())
+}

@@ -4,7 +4,17 @@ use serde::{Deserialize, Serialize};
 
 /// How bad a failing rule is. Ordered: `Low < Medium < High < Critical`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -86,4 +96,31 @@ impl std::fmt::Display for Category {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// A rule's validated `metadata`, plus where it was loaded from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleMeta {
+    /// Stable id, e.g. `DR-S3-001`. Never changes meaning.
+    pub id: String,
+    /// Package leaf, e.g. `s3_replication_missing`.
+    pub name: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    /// Services the rule reads; if any could not be collected the rule's outcome is unknown.
+    pub inputs: Vec<crate::snapshot::Service>,
+    pub why: String,
+    /// One line, for tables and SARIF.
+    pub remediation: String,
+    /// AWS CLI and Terraform detail.
+    pub remediation_detail: String,
+    pub references: Vec<String>,
+    /// `data.drready.rules.<name>`.
+    pub package: String,
+    /// File that defines it (`policies/...` for built-ins).
+    pub file: String,
+    /// Line of `metadata` in that file.
+    pub line: usize,
+    pub builtin: bool,
 }

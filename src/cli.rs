@@ -1,0 +1,418 @@
+//! The command line: parses arguments, runs a command, returns the exit status.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, ConfigError};
+use crate::gate::ExitStatus;
+use crate::policy::{PolicySet, Severity};
+use crate::report::Report;
+use crate::report::table::TableOptions;
+
+/// Tells whether your AWS disaster-recovery standby region could take over if the primary
+/// region failed now — and what exactly to fix if not. Read-only towards AWS.
+///
+/// Exit codes: 0 ready, 1 not ready (gate failed), 2 usage/config/snapshot/policy error,
+/// 3 inventory incomplete.
+#[derive(Debug, Parser)]
+#[command(name = "drready", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate a snapshot file offline (no AWS access) and report readiness.
+    Evaluate(EvaluateArgs),
+    /// Work with policies (rules).
+    #[command(subcommand)]
+    Policies(PoliciesCommand),
+    /// Print what a rule checks, why it matters and how to fix it.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PoliciesCommand {
+    /// List every rule: built-in and from --policy folders.
+    List(ListArgs),
+    /// Run the `test_*` rules of the built-in policies and of the given folders.
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Folder of extra `.rego` rules (repeatable). Rules are discovered under
+    /// `data.drready.rules`.
+    #[arg(
+        long = "policy",
+        value_name = "DIR",
+        env = "DRREADY_POLICY",
+        value_delimiter = ','
+    )]
+    pub policy: Vec<PathBuf>,
+    /// Leave out the built-in rules (only rules from --policy folders).
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+    /// Output as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy folders whose tests to run besides the built-in ones.
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Leave out the built-in rules and their tests.
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule id, e.g. DR-S3-001.
+    pub id: String,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Configuration file (default: ./drready.toml when it exists).
+    #[arg(long, short = 'c', value_name = "FILE", env = "DRREADY_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+    /// Output format, repeatable: `table`, `json`, optionally `=FILE` to write to a file
+    /// (e.g. `--format table --format json=report.json`). Default: table on stdout.
+    #[arg(long, short = 'f', value_name = "FORMAT[=FILE]")]
+    pub format: Vec<String>,
+    /// Fail the gate (exit 1) when the overall score is below this (0–100).
+    #[arg(long, value_name = "SCORE", env = "DRREADY_FAIL_UNDER")]
+    pub fail_under: Option<f64>,
+    /// Fail the gate when an unwaived finding has at least this severity
+    /// (critical, high, medium, low, or never). Default: high.
+    #[arg(long, value_name = "SEVERITY", env = "DRREADY_FAIL_ON")]
+    pub fail_on: Option<String>,
+    /// Do not exit 3 on incomplete inventory; unknown rules still count against the score.
+    #[arg(long, env = "DRREADY_ALLOW_PARTIAL")]
+    pub allow_partial: bool,
+    /// Colour in the table: auto (only on a terminal), always, never.
+    #[arg(long, default_value = "auto", value_name = "WHEN")]
+    pub color: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Snapshot file written by `drready snapshot` (or a fixture).
+    pub snapshot: PathBuf,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+impl Format {
+    fn parse(s: &str) -> Option<Format> {
+        match s {
+            "table" => Some(Format::Table),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// One requested output: a format and a file, or stdout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
+/// A usage error: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Parses `--format` values; at most one may go to stdout; every file's folder must exist.
+pub fn parse_outputs(specs: &[String]) -> Result<Vec<Output>> {
+    let mut outputs = Vec::new();
+    for spec in specs {
+        let (name, path) = match spec.split_once('=') {
+            Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
+            Some((n, _)) => bail!(UsageError(format!("--format {n}= needs a file name"))),
+            None => (spec.as_str(), None),
+        };
+        let format = Format::parse(name).ok_or_else(|| {
+            UsageError(format!(
+                "--format `{name}` is not a format; use table or json (optionally =FILE)"
+            ))
+        })?;
+        if let Some(p) = &path {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            if let Some(d) = dir.filter(|d| !d.is_dir()) {
+                bail!(UsageError(format!(
+                    "cannot write {}: directory {} does not exist",
+                    p.display(),
+                    d.display()
+                )));
+            }
+        }
+        outputs.push(Output { format, path });
+    }
+    if outputs.is_empty() {
+        outputs.push(Output {
+            format: Format::Table,
+            path: None,
+        });
+    }
+    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+        bail!(UsageError(
+            "only one --format can go to stdout; give the others a file, e.g. --format json=report.json"
+                .into()
+        ));
+    }
+    Ok(outputs)
+}
+
+/// Runs the program and returns its exit status; errors are printed here.
+pub fn main() -> ExitStatus {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitStatus::Ready
+                }
+                _ => ExitStatus::UsageError,
+            };
+        }
+    };
+    init_logging(cli.verbose, cli.quiet);
+    match run(cli) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitStatus::UsageError
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DRREADY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("drready={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitStatus> {
+    match cli.command {
+        Command::Evaluate(args) => evaluate(args),
+        Command::Policies(PoliciesCommand::List(args)) => list(args),
+        Command::Policies(PoliciesCommand::Test(args)) => test(args),
+        Command::Explain(args) => explain(args),
+    }
+}
+
+/// Loads the config named on the command line (or ./drready.toml) and applies flag overrides.
+pub fn load_config(args: &ReportArgs) -> Result<Config> {
+    let mut config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None if Path::new("drready.toml").is_file() => Config::load(Path::new("drready.toml"))?,
+        None => Config::default(),
+    };
+    if let Some(v) = args.fail_under {
+        if !(0.0..=100.0).contains(&v) {
+            bail!(UsageError(format!(
+                "--fail-under {v} is not a score between 0 and 100"
+            )));
+        }
+        config.gate.fail_under = Some(v);
+    }
+    if let Some(s) = &args.fail_on {
+        config.gate.fail_on = if s == "never" {
+            None
+        } else {
+            Some(Severity::parse(s).ok_or_else(|| {
+                UsageError(format!(
+                    "--fail-on `{s}` is not a severity; use critical, high, medium, low or never"
+                ))
+            })?)
+        };
+    }
+    if args.allow_partial {
+        config.gate.allow_partial = true;
+    }
+    Ok(config)
+}
+
+fn load_policies(args: &PolicyArgs) -> Result<PolicySet> {
+    PolicySet::load(!args.no_builtin, &args.policy, false)
+}
+
+fn evaluate(args: EvaluateArgs) -> Result<ExitStatus> {
+    let outputs = parse_outputs(&args.report.format)?;
+    let config = load_config(&args.report)?;
+    let policies = load_policies(&args.report.policies)?;
+    let snapshot = crate::snapshot::load(&args.snapshot)?;
+    let report = crate::pipeline::evaluate(&snapshot, &config, &policies)?;
+    emit(&report, &outputs, &args.report.color)?;
+    Ok(report.gate.status)
+}
+
+/// Renders every requested output; files are written atomically.
+pub fn emit(report: &Report, outputs: &[Output], color: &str) -> Result<()> {
+    for o in outputs {
+        let to_tty = o.path.is_none() && std::io::stdout().is_terminal();
+        let text = match o.format {
+            Format::Json => crate::report::json::render(report)?,
+            Format::Table => {
+                let color = match color {
+                    "always" => true,
+                    "never" => false,
+                    _ => to_tty && std::env::var_os("NO_COLOR").is_none(),
+                };
+                let width = if to_tty {
+                    comfy_table::Table::new().width().unwrap_or(120)
+                } else {
+                    std::env::var("COLUMNS")
+                        .ok()
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(160)
+                };
+                crate::report::table::render(report, TableOptions { color, width })
+            }
+        };
+        match &o.path {
+            Some(p) => crate::fsutil::write_atomic(p, text.as_bytes())
+                .with_context(|| format!("cannot write report {}", p.display()))?,
+            None => {
+                let mut out = std::io::stdout().lock();
+                // A closed pipe (`| head`) is not an error worth a stack of messages.
+                let _ = out.write_all(text.as_bytes());
+                let _ = out.flush();
+            }
+        }
+    }
+    Ok(())
+}
+
+fn list(args: ListArgs) -> Result<ExitStatus> {
+    let set = load_policies(&args.policies)?;
+    if args.json {
+        let text = serde_json::to_string_pretty(&set.rules)?;
+        println!("{text}");
+        return Ok(ExitStatus::Ready);
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    if !std::io::stdout().is_terminal() {
+        t.set_width(160);
+    }
+    t.set_header(["Id", "Severity", "Category", "Title", "Source"]);
+    for r in &set.rules {
+        t.add_row(vec![
+            r.id.clone(),
+            r.severity.to_string(),
+            r.category.to_string(),
+            r.title.clone(),
+            format!("{}:{}", r.file, r.line),
+        ]);
+    }
+    println!("{t}");
+    println!("{} rules", set.rules.len());
+    Ok(ExitStatus::Ready)
+}
+
+fn test(args: TestArgs) -> Result<ExitStatus> {
+    let set = PolicySet::load(!args.no_builtin, &args.dirs, true)?;
+    let outcomes = crate::policy::testing::run(&set)?;
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for o in &outcomes {
+        if o.passed {
+            writeln!(out, "PASS {}:{} {}", o.file, o.line, o.name)?;
+        } else {
+            failed += 1;
+            writeln!(
+                out,
+                "FAIL {}:{} {}: {}",
+                o.file,
+                o.line,
+                o.name,
+                o.detail.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+    writeln!(out, "{} passed, {} failed", outcomes.len() - failed, failed)?;
+    if outcomes.is_empty() {
+        bail!(UsageError(
+            "no tests found: tests are `test_*` rules in `*_test.rego` files".into()
+        ));
+    }
+    Ok(if failed == 0 {
+        ExitStatus::Ready
+    } else {
+        ExitStatus::NotReady
+    })
+}
+
+fn explain(args: ExplainArgs) -> Result<ExitStatus> {
+    let set = load_policies(&args.policies)?;
+    let Some(rule) = set.rule(&args.id) else {
+        let known: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        bail!(UsageError(format!(
+            "no rule with id `{}`; known rules: {}",
+            args.id,
+            known.join(", ")
+        )));
+    };
+    print!("{}", crate::policy::explain(rule));
+    Ok(ExitStatus::Ready)
+}
+
+/// True for errors that are the user's to fix (exit 2) rather than a crash.
+pub fn is_usage_error(e: &anyhow::Error) -> bool {
+    e.is::<UsageError>()
+        || e.is::<ConfigError>()
+        || e.is::<crate::snapshot::SnapshotError>()
+        || e.is::<crate::policy::PolicyError>()
+}

@@ -1,0 +1,167 @@
+use super::*;
+use crate::snapshot::{Image, LaunchTemplate, LaunchTemplateData, Site, Tags};
+
+fn site(region: &str, account: &str) -> Site {
+    Site {
+        account: account.into(),
+        region: region.into(),
+        collected_at: chrono::DateTime::UNIX_EPOCH,
+        ec2: Default::default(),
+        s3: Default::default(),
+        route53: Default::default(),
+        iam: Default::default(),
+        collection_errors: vec![],
+        api_calls: Default::default(),
+    }
+}
+
+fn opts() -> PairingOptions {
+    PairingOptions {
+        pair_tag: "dr:pair".into(),
+        rewriter: NameRewriter::new("us-east-1", "us-west-2", &[]),
+    }
+}
+
+fn image(region: &str, id: &str, name: &str, tags: &[(&str, &str)]) -> Image {
+    Image {
+        arn: format!("arn:aws:ec2:{region}::image/{id}"),
+        id: id.into(),
+        name: name.into(),
+        tags: tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Tags>(),
+        region: region.into(),
+        account: "1".into(),
+        creation_date: None,
+        state: "available".into(),
+        deprecation_time: None,
+        architecture: None,
+        block_device_snapshot_ids: vec![],
+        source_image_id: None,
+        source_image_region: None,
+    }
+}
+
+fn lt(region: &str, id: &str, name: &str, ty: &str) -> LaunchTemplate {
+    LaunchTemplate {
+        arn: format!("arn:aws:ec2:{region}:1:launch-template/{id}"),
+        id: id.into(),
+        name: name.into(),
+        tags: Tags::new(),
+        region: region.into(),
+        account: "1".into(),
+        default_version_number: Some(1),
+        latest_version_number: Some(1),
+        default_version: None,
+        latest_version: Some(LaunchTemplateData {
+            version_number: 1,
+            instance_type: Some(ty.into()),
+            ..Default::default()
+        }),
+    }
+}
+
+#[test]
+fn short_codes() {
+    assert_eq!(short_region_code("us-east-1").as_deref(), Some("use1"));
+    assert_eq!(short_region_code("us-west-2").as_deref(), Some("usw2"));
+    assert_eq!(short_region_code("eu-central-1").as_deref(), Some("euc1"));
+    assert_eq!(
+        short_region_code("ap-southeast-2").as_deref(),
+        Some("apse2")
+    );
+    assert_eq!(
+        short_region_code("us-gov-west-1").as_deref(),
+        Some("usgovw1")
+    );
+    assert_eq!(short_region_code("global"), None);
+}
+
+#[test]
+fn rewrites_full_and_short_region_tokens_and_user_rules() {
+    let r = NameRewriter::new(
+        "us-east-1",
+        "us-west-2",
+        &[crate::config::Rewrite {
+            from: "virginia".into(),
+            to: "oregon".into(),
+        }],
+    );
+    assert_eq!(r.rewrite("prod-use1-web"), "prod-usw2-web");
+    assert_eq!(r.rewrite("logs-us-east-1"), "logs-us-west-2");
+    assert_eq!(r.rewrite("virginia-db"), "oregon-db");
+    assert_eq!(r.rewrite("plain"), "plain");
+}
+
+#[test]
+fn templates_pair_by_rewritten_name_with_drift() {
+    let mut p = site("us-east-1", "1");
+    let mut s = site("us-west-2", "1");
+    p.ec2.launch_templates = vec![
+        lt("us-east-1", "lt-1", "web-use1", "m5.large"),
+        lt("us-east-1", "lt-2", "api-use1", "m5.large"),
+    ];
+    s.ec2.launch_templates = vec![
+        lt("us-west-2", "lt-9", "web-usw2", "t3.micro"),
+        lt("us-west-2", "lt-8", "batch-usw2", "m5.large"),
+    ];
+    let parity = pair(&p, &s, &opts());
+    assert_eq!(parity.pairs.len(), 1);
+    let pair = &parity.pairs[0];
+    assert_eq!(
+        (pair.primary_id.as_str(), pair.standby_id.as_str()),
+        ("lt-1", "lt-9")
+    );
+    assert_eq!(pair.strategy, Strategy::Name);
+    assert_eq!(pair.drift[0].attribute, "instance_type");
+    assert_eq!(parity.missing_in_standby[0].id, "lt-2");
+    assert_eq!(parity.extra_in_standby[0].id, "lt-8");
+}
+
+#[test]
+fn tag_beats_name_and_lineage_pairs_copies_once() {
+    let mut p = site("us-east-1", "1");
+    let mut s = site("us-west-2", "1");
+    p.ec2.images = vec![
+        image("us-east-1", "ami-a", "web-v2", &[("dr:pair", "web")]),
+        image("us-east-1", "ami-b", "api-v7", &[]),
+        image("us-east-1", "ami-c", "old", &[]),
+    ];
+    let mut copy_b = image("us-west-2", "ami-y", "copy-of-api", &[]);
+    copy_b.source_image_id = Some("ami-b".into());
+    s.ec2.images = vec![
+        image("us-west-2", "ami-x", "web-v2-copy", &[("dr:pair", "web")]),
+        copy_b,
+        image("us-west-2", "ami-z", "x", &[("dr:source-ami-id", "ami-b")]),
+    ];
+    let parity = pair(&p, &s, &opts());
+    let got: Vec<_> = parity
+        .pairs
+        .iter()
+        .map(|p| (p.primary_id.as_str(), p.standby_id.as_str(), p.strategy))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("ami-a", "ami-x", Strategy::Tag),
+            ("ami-b", "ami-y", Strategy::Lineage)
+        ]
+    );
+    assert_eq!(parity.missing_in_standby.len(), 1);
+    assert_eq!(parity.extra_in_standby[0].id, "ami-z");
+}
+
+#[test]
+fn copied_snapshot_description() {
+    assert_eq!(
+        copied_snapshot_source("[Copied snap-0abc from us-east-1]"),
+        Some("snap-0abc")
+    );
+    assert_eq!(
+        copied_snapshot_source("nightly [Copied snap-1 from eu-west-1] x"),
+        Some("snap-1")
+    );
+    assert_eq!(copied_snapshot_source("Copied snap-1"), None);
+    assert_eq!(copied_snapshot_source("[Copied vol-1 from x]"), None);
+}

@@ -1,0 +1,230 @@
+//! Evaluates every rule against one input document.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use anyhow::Result;
+use regorus::Value;
+use serde::Serialize;
+
+use super::{PolicyError, PolicySet, RuleMeta};
+use crate::snapshot::{Service, SiteRole, Snapshot};
+
+/// A rule's outcome before waivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleStatus {
+    /// Everything applicable passed.
+    Pass,
+    /// At least one finding.
+    Fail,
+    /// An input service could not be read: neither pass nor fail, counted against the score.
+    Unknown,
+    /// Nothing to judge.
+    NotApplicable,
+}
+
+/// One finding as a rule reported it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RawFinding {
+    pub resource: String,
+    pub site: SiteRole,
+    pub message: String,
+    pub related: Vec<String>,
+}
+
+/// What one rule said.
+#[derive(Debug, Clone)]
+pub struct RuleResult {
+    pub rule: Arc<RuleMeta>,
+    pub status: RuleStatus,
+    /// Resources judged (sorted, unique).
+    pub applicable: BTreeSet<String>,
+    pub findings: Vec<RawFinding>,
+    /// Why the outcome is unknown: the services that could not be read, per site.
+    pub unknown_because: Vec<String>,
+}
+
+/// Evaluates all rules; rules whose inputs were not collected are `Unknown` without evaluation.
+pub fn evaluate(set: &PolicySet, snapshot: &Snapshot, input: Value) -> Result<Vec<RuleResult>> {
+    let failed: Vec<(SiteRole, BTreeSet<Service>)> = [SiteRole::Primary, SiteRole::Standby]
+        .into_iter()
+        .map(|r| (r, snapshot.site(r).failed_services()))
+        .collect();
+
+    let mut to_run = Vec::new();
+    let mut results: Vec<Option<RuleResult>> = vec![None; set.rules.len()];
+    for (i, rule) in set.rules.iter().enumerate() {
+        let mut because = Vec::new();
+        for (role, services) in &failed {
+            for s in rule.inputs.iter().filter(|s| services.contains(s)) {
+                because.push(format!("{role} {s} could not be read"));
+            }
+        }
+        if because.is_empty() {
+            to_run.push(i);
+        } else {
+            results[i] = Some(RuleResult {
+                rule: rule.clone(),
+                status: RuleStatus::Unknown,
+                applicable: BTreeSet::new(),
+                findings: Vec::new(),
+                unknown_because: because,
+            });
+        }
+    }
+
+    // Rules are independent: spread them over the cores, each thread with its own engine.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(to_run.len().max(1));
+    let chunks: Vec<Vec<usize>> = (0..threads)
+        .map(|t| to_run.iter().copied().skip(t).step_by(threads).collect())
+        .collect();
+    let evaluated: Vec<Result<Vec<(usize, RuleResult)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let mut engine = set.engine();
+                let input = input.clone();
+                scope.spawn(move || -> Result<Vec<(usize, RuleResult)>> {
+                    engine.set_input(input);
+                    chunk
+                        .into_iter()
+                        .map(|i| Ok((i, run_rule(&mut engine, &set.rules[i])?)))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("rule evaluation panicked")))
+            })
+            .collect()
+    });
+    for batch in evaluated {
+        for (i, r) in batch? {
+            results[i] = Some(r);
+        }
+    }
+    Ok(results.into_iter().flatten().collect())
+}
+
+fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleResult> {
+    let at = format!("{}:{}: rule {}", rule.file, rule.line, rule.id);
+    let eval = |engine: &mut regorus::Engine, name: &str| -> Result<serde_json::Value> {
+        let v = engine
+            .eval_rule(format!("{}.{name}", rule.package))
+            .map_err(|e| PolicyError(format!("{at}: evaluating `{name}` failed: {e}")))?;
+        if v == Value::Undefined {
+            return Ok(serde_json::Value::Array(Vec::new()));
+        }
+        serde_json::to_value(&v)
+            .map_err(|e| PolicyError(format!("{at}: `{name}` is not JSON-like: {e}")).into())
+    };
+
+    let applicable_v = eval(engine, "applicable")?;
+    let Some(items) = applicable_v.as_array() else {
+        return Err(PolicyError(format!(
+            "{at}: `applicable` must be a set of resource keys (strings), got {}",
+            kind(&applicable_v)
+        ))
+        .into());
+    };
+    let mut applicable = BTreeSet::new();
+    for item in items {
+        match item.as_str() {
+            Some(s) => {
+                applicable.insert(s.to_string());
+            }
+            None => {
+                return Err(PolicyError(format!(
+                    "{at}: `applicable` must hold resource keys (strings), found {item}"
+                ))
+                .into());
+            }
+        }
+    }
+
+    let deny_v = eval(engine, "deny")?;
+    let Some(items) = deny_v.as_array() else {
+        return Err(PolicyError(format!(
+            "{at}: `deny` must be a set of findings, got {}",
+            kind(&deny_v)
+        ))
+        .into());
+    };
+    let mut findings = Vec::with_capacity(items.len());
+    for item in items {
+        findings.push(parse_finding(item).map_err(|m| {
+            PolicyError(format!(
+                "{at}: malformed finding {item}: {m}; a finding is {{\"resource\": string, \
+                 \"site\": \"primary\"|\"standby\", \"message\": string, \"related\": [strings]}}"
+            ))
+        })?);
+    }
+    findings.sort();
+    findings.dedup();
+    let status = if !findings.is_empty() {
+        RuleStatus::Fail
+    } else if applicable.is_empty() {
+        RuleStatus::NotApplicable
+    } else {
+        RuleStatus::Pass
+    };
+    Ok(RuleResult {
+        rule: rule.clone(),
+        status,
+        applicable,
+        findings,
+        unknown_because: Vec::new(),
+    })
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn parse_finding(v: &serde_json::Value) -> std::result::Result<RawFinding, String> {
+    let obj = v.as_object().ok_or("not an object")?;
+    let resource = match obj.get("resource") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(_) => return Err("`resource` must be a non-empty string".into()),
+        None => return Err("`resource` is missing".into()),
+    };
+    let message = match obj.get("message") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(_) => return Err("`message` must be a string".into()),
+        None => return Err("`message` is missing".into()),
+    };
+    let site = match obj.get("site").map(|s| s.as_str()) {
+        None => SiteRole::Primary,
+        Some(Some("primary")) => SiteRole::Primary,
+        Some(Some("standby")) => SiteRole::Standby,
+        Some(_) => return Err("`site` must be \"primary\" or \"standby\"".into()),
+    };
+    let related = match obj.get("related") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(String::from))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("`related` must be an array of strings")?,
+        Some(_) => return Err("`related` must be an array of strings".into()),
+    };
+    Ok(RawFinding {
+        resource,
+        site,
+        message,
+        related,
+    })
+}

@@ -1,0 +1,232 @@
+//! The report model — everything a renderer needs — and the renderers, one per format.
+
+pub mod json;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::config::{Config, Objectives};
+use crate::findings::{Finding, WaiverReport, WaiverStatus};
+use crate::gate::GateResult;
+use crate::parity::{KindSummary, Pair, Parity, Unpaired};
+use crate::policy::{Category, RuleResult, RuleStatus, Severity};
+use crate::score::Scores;
+use crate::snapshot::{CollectionError, Site, Snapshot};
+
+/// Version of the JSON report format (docs/report.schema.json).
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub report_version: u32,
+    pub tool: Tool,
+    /// Wall-clock time the report was made: the only volatile field.
+    pub generated_at: DateTime<Utc>,
+    /// When the snapshot was collected; rules judge ages against this time.
+    pub collected_at: DateTime<Utc>,
+    /// `PRIMARY_REGION/STANDBY_REGION`.
+    pub site_pair: String,
+    pub sites: Sites,
+    /// Resources left out because they carry the scope tag with value `none`.
+    pub out_of_scope: usize,
+    pub objectives: Objectives,
+    pub score: ScoreSection,
+    pub gate: GateResult,
+    pub summary: Summary,
+    pub rules: Vec<RuleEntry>,
+    pub findings: Vec<Finding>,
+    pub parity: ParitySection,
+    pub waivers: Vec<WaiverReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sites {
+    pub primary: SiteSummary,
+    pub standby: SiteSummary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteSummary {
+    pub account: String,
+    pub region: String,
+    pub collected_at: DateTime<Utc>,
+    /// Resources per kind (after scope).
+    pub resources: BTreeMap<&'static str, usize>,
+    pub complete: bool,
+    pub collection_errors: Vec<CollectionError>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub api_calls: BTreeMap<String, u64>,
+}
+
+impl SiteSummary {
+    fn of(site: &Site) -> Self {
+        SiteSummary {
+            account: site.account.clone(),
+            region: site.region.clone(),
+            collected_at: site.collected_at,
+            resources: site.counts(),
+            complete: site.collection_errors.is_empty(),
+            collection_errors: site.collection_errors.clone(),
+            api_calls: site.api_calls.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreSection {
+    pub overall: Option<f64>,
+    pub formula: &'static str,
+    pub categories: Vec<crate::score::CategoryScore>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Unwaived findings.
+    pub findings: usize,
+    pub waived: usize,
+    pub by_severity: BTreeMap<Severity, usize>,
+    pub rules_passed: usize,
+    pub rules_failed: usize,
+    pub rules_unknown: usize,
+    pub rules_not_applicable: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleEntry {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub status: RuleStatus,
+    pub weight: f64,
+    pub resources: usize,
+    pub failed: usize,
+    pub waived: usize,
+    pub share: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_because: Vec<String>,
+    pub file: String,
+    pub line: usize,
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParitySection {
+    pub summary: BTreeMap<&'static str, KindSummary>,
+    pub pairs: Vec<Pair>,
+    pub missing_in_standby: Vec<Unpaired>,
+    pub extra_in_standby: Vec<Unpaired>,
+}
+
+/// Everything evaluation produced, before it becomes a report.
+pub struct Evaluated<'a> {
+    pub snapshot: &'a Snapshot,
+    pub parity: Parity,
+    pub results: Vec<RuleResult>,
+    pub findings: Vec<Finding>,
+    pub waivers: Vec<WaiverReport>,
+    pub scores: Scores,
+    pub out_of_scope: usize,
+}
+
+impl Report {
+    pub fn build(e: Evaluated<'_>, config: &Config, gate: GateResult) -> Report {
+        let Evaluated {
+            snapshot,
+            parity,
+            results,
+            findings,
+            waivers,
+            scores,
+            out_of_scope,
+        } = e;
+        let rules: Vec<RuleEntry> = results
+            .iter()
+            .zip(&scores.rules)
+            .map(|(r, s)| RuleEntry {
+                id: r.rule.id.clone(),
+                title: r.rule.title.clone(),
+                severity: r.rule.severity,
+                category: r.rule.category,
+                status: s.status,
+                weight: s.weight,
+                resources: s.resources,
+                failed: s.failed,
+                waived: s.waived,
+                share: s.share,
+                unknown_because: r.unknown_because.clone(),
+                file: r.rule.file.clone(),
+                line: r.rule.line,
+                builtin: r.rule.builtin,
+            })
+            .collect();
+        let count = |st: RuleStatus| rules.iter().filter(|r| r.status == st).count();
+        let mut by_severity = BTreeMap::new();
+        for f in findings.iter().filter(|f| f.waived.is_none()) {
+            *by_severity.entry(f.severity).or_insert(0) += 1;
+        }
+        let summary = Summary {
+            findings: findings.iter().filter(|f| f.waived.is_none()).count(),
+            waived: findings.iter().filter(|f| f.waived.is_some()).count(),
+            by_severity,
+            rules_passed: count(RuleStatus::Pass),
+            rules_failed: count(RuleStatus::Fail),
+            rules_unknown: count(RuleStatus::Unknown),
+            rules_not_applicable: count(RuleStatus::NotApplicable),
+        };
+        Report {
+            report_version: REPORT_VERSION,
+            tool: Tool {
+                name: "drready",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            generated_at: Utc::now(),
+            collected_at: snapshot.collected_at,
+            site_pair: site_pair(snapshot),
+            sites: Sites {
+                primary: SiteSummary::of(&snapshot.primary),
+                standby: SiteSummary::of(&snapshot.standby),
+            },
+            out_of_scope,
+            objectives: config.objectives.clone(),
+            score: ScoreSection {
+                overall: scores.overall,
+                formula: crate::score::FORMULA,
+                categories: scores.categories,
+            },
+            gate,
+            summary,
+            rules,
+            findings,
+            parity: ParitySection {
+                summary: parity.summary(),
+                pairs: parity.pairs,
+                missing_in_standby: parity.missing_in_standby,
+                extra_in_standby: parity.extra_in_standby,
+            },
+            waivers,
+        }
+    }
+
+    pub fn unwaived(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.waived.is_none())
+    }
+
+    pub fn waivers_with(&self, status: WaiverStatus) -> impl Iterator<Item = &WaiverReport> {
+        self.waivers.iter().filter(move |w| w.status == status)
+    }
+}
+
+/// `PRIMARY_REGION/STANDBY_REGION`, the site pair used in fingerprints.
+pub fn site_pair(snapshot: &Snapshot) -> String {
+    format!("{}/{}", snapshot.primary.region, snapshot.standby.region)
+}

@@ -1,0 +1,229 @@
+//! The terminal report: scores per category, then findings with the short fix.
+
+use std::fmt::Write;
+
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+
+use super::Report;
+use crate::findings::WaiverStatus;
+use crate::gate::ExitStatus;
+use crate::policy::{RuleStatus, Severity};
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions {
+    pub color: bool,
+    pub width: u16,
+}
+
+/// The resource part of an ARN: `arn:aws:ec2:r:a:launch-template/lt-1` → `launch-template/lt-1`.
+pub fn short_resource(arn: &str) -> &str {
+    if !arn.starts_with("arn:") {
+        return arn;
+    }
+    arn.splitn(6, ':')
+        .nth(5)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(arn)
+}
+
+fn fmt_score(s: Option<f64>) -> String {
+    s.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}"))
+}
+
+fn score_color(s: Option<f64>) -> Color {
+    match s {
+        Some(v) if v >= 100.0 => Color::Green,
+        Some(v) if v >= 80.0 => Color::Yellow,
+        Some(_) => Color::Red,
+        None => Color::Grey,
+    }
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Red,
+        Severity::High => Color::Magenta,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+    }
+}
+
+fn new_table(opts: TableOptions) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(opts.width);
+    if !opts.color {
+        t.force_no_tty();
+    }
+    t
+}
+
+fn cell(text: impl ToString, color: Option<Color>, opts: TableOptions) -> Cell {
+    let c = Cell::new(text.to_string());
+    match (opts.color, color) {
+        (true, Some(col)) => c.fg(col),
+        _ => c,
+    }
+}
+
+pub fn render(r: &Report, opts: TableOptions) -> String {
+    let mut out = String::new();
+    let p = &r.sites.primary;
+    let s = &r.sites.standby;
+    let _ = writeln!(
+        out,
+        "drready {} — primary {} ({}) → standby {} ({}), collected {}",
+        r.tool.version,
+        p.region,
+        p.account,
+        s.region,
+        s.account,
+        r.collected_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    out.push('\n');
+
+    let mut t = new_table(opts);
+    t.set_header(["Category", "Score", "Passed", "Failed", "Unknown", "N/A"]);
+    for c in &r.score.categories {
+        t.add_row(vec![
+            Cell::new(c.category.as_str()),
+            cell(fmt_score(c.score), Some(score_color(c.score)), opts),
+            Cell::new(c.rules_passed),
+            Cell::new(c.rules_failed),
+            Cell::new(c.rules_unknown),
+            Cell::new(c.rules_not_applicable),
+        ]);
+    }
+    let overall = cell(
+        fmt_score(r.score.overall),
+        Some(score_color(r.score.overall)),
+        opts,
+    );
+    t.add_row(vec![
+        Cell::new("overall").add_attribute(Attribute::Bold),
+        if opts.color {
+            overall.add_attribute(Attribute::Bold)
+        } else {
+            overall
+        },
+        Cell::new(r.summary.rules_passed),
+        Cell::new(r.summary.rules_failed),
+        Cell::new(r.summary.rules_unknown),
+        Cell::new(r.summary.rules_not_applicable),
+    ]);
+    let _ = writeln!(out, "Readiness by category (rules)\n{t}\n");
+
+    let unwaived: Vec<_> = r.unwaived().collect();
+    if unwaived.is_empty() {
+        let _ = writeln!(out, "No findings.\n");
+    } else {
+        let mut t = new_table(opts);
+        t.set_header(["Severity", "Rule", "Site", "Resource", "Finding", "Fix"]);
+        for f in &unwaived {
+            t.add_row(vec![
+                cell(f.severity, Some(severity_color(f.severity)), opts),
+                Cell::new(&f.rule_id),
+                Cell::new(f.site),
+                Cell::new(short_resource(&f.resource)),
+                Cell::new(&f.message),
+                Cell::new(&f.remediation),
+            ]);
+        }
+        let _ = writeln!(
+            out,
+            "Findings ({} unwaived{})\n{t}\n",
+            unwaived.len(),
+            if r.summary.waived > 0 {
+                format!(", {} waived", r.summary.waived)
+            } else {
+                String::new()
+            }
+        );
+    }
+
+    let unknown: Vec<_> = r
+        .rules
+        .iter()
+        .filter(|x| x.status == RuleStatus::Unknown)
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(out, "Unknown — not judged, counted against the score:");
+        for u in unknown {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                u.id,
+                u.title,
+                u.unknown_because.join("; ")
+            );
+        }
+        out.push('\n');
+    }
+    for (role, site) in [("primary", p), ("standby", s)] {
+        for e in &site.collection_errors {
+            let _ = writeln!(
+                out,
+                "Collection error: {role} {} {} {}: {}{}",
+                e.service,
+                e.api,
+                e.code,
+                e.message,
+                e.resource
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    for w in r.waivers_with(WaiverStatus::Expired) {
+        let _ = writeln!(
+            out,
+            "Expired waiver ({}): {} on {} expired {} and no longer hides findings",
+            w.waiver.location, w.waiver.rule, w.waiver.resource, w.waiver.expires
+        );
+    }
+    for w in r.waivers_with(WaiverStatus::Unmatched) {
+        let _ = writeln!(
+            out,
+            "Unmatched waiver ({}): {} on {} matches no finding",
+            w.waiver.location, w.waiver.rule, w.waiver.resource
+        );
+    }
+    if r.out_of_scope > 0 {
+        let _ = writeln!(
+            out,
+            "{} resources out of scope (tag =none).",
+            r.out_of_scope
+        );
+    }
+
+    let verdict = match r.gate.status {
+        ExitStatus::Ready if r.gate.incomplete => "READY (partial inventory)",
+        ExitStatus::Ready => "READY",
+        ExitStatus::NotReady => "NOT READY",
+        ExitStatus::Incomplete => "UNKNOWN — inventory incomplete",
+        ExitStatus::UsageError => "ERROR",
+    };
+    let verdict = if opts.color {
+        let color = match r.gate.status {
+            ExitStatus::Ready => "\x1b[1;32m",
+            ExitStatus::NotReady => "\x1b[1;31m",
+            _ => "\x1b[1;33m",
+        };
+        format!("{color}{verdict}\x1b[0m")
+    } else {
+        verdict.to_string()
+    };
+    let _ = write!(
+        out,
+        "Overall readiness {} / 100: {verdict}",
+        fmt_score(r.score.overall)
+    );
+    if !r.gate.reasons.is_empty() {
+        let _ = write!(out, " — {}", r.gate.reasons.join("; "));
+    }
+    let _ = writeln!(out, " (exit {})", r.gate.exit_code);
+    out
+}
