@@ -29,6 +29,8 @@ pub struct Report {
     pub collected_at: DateTime<Utc>,
     /// `PRIMARY_REGION/STANDBY_REGION`.
     pub site_pair: String,
+    /// The configuration file used, if any (SARIF anchors results to it).
+    pub config_file: Option<String>,
     pub sites: Sites,
     /// Resources left out because they carry the scope tag with value `none`.
     pub out_of_scope: usize,
@@ -114,6 +116,10 @@ pub struct RuleEntry {
     pub share: Option<f64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown_because: Vec<String>,
+    pub why: String,
+    pub remediation: String,
+    pub remediation_detail: String,
+    pub references: Vec<String>,
     pub file: String,
     pub line: usize,
     pub builtin: bool,
@@ -164,6 +170,10 @@ impl Report {
                 waived: s.waived,
                 share: s.share,
                 unknown_because: r.unknown_because.clone(),
+                why: r.rule.why.clone(),
+                remediation: r.rule.remediation.clone(),
+                remediation_detail: r.rule.remediation_detail.clone(),
+                references: r.rule.references.clone(),
                 file: r.rule.file.clone(),
                 line: r.rule.line,
                 builtin: r.rule.builtin,
@@ -192,6 +202,7 @@ impl Report {
             generated_at: Utc::now(),
             collected_at: snapshot.collected_at,
             site_pair: site_pair(snapshot),
+            config_file: config.path.as_ref().map(|p| p.display().to_string()),
             sites: Sites {
                 primary: SiteSummary::of(&snapshot.primary),
                 standby: SiteSummary::of(&snapshot.standby),

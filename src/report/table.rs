@@ -194,7 +194,7 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
     if r.out_of_scope > 0 {
         let _ = writeln!(
             out,
-            "{} resources out of scope (tag =none).",
+            "{} resources out of scope (scope tag set to `none`).",
             r.out_of_scope
         );
     }
