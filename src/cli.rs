@@ -39,6 +39,12 @@ pub enum Command {
     Policies(PoliciesCommand),
     /// Print what a rule checks, why it matters and how to fix it.
     Explain(ExplainArgs),
+    /// Print the JSON Schema of the JSON report or of a snapshot file.
+    Schema {
+        /// `report` or `snapshot`.
+        #[arg(value_parser = ["report", "snapshot"])]
+        which: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -248,6 +254,14 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Policies(PoliciesCommand::List(args)) => list(args),
         Command::Policies(PoliciesCommand::Test(args)) => test(args),
         Command::Explain(args) => explain(args),
+        Command::Schema { which } => {
+            let text = match which.as_str() {
+                "snapshot" => crate::schema::snapshot(),
+                _ => crate::schema::report(),
+            };
+            print!("{text}");
+            Ok(ExitStatus::Ready)
+        }
     }
 }
 

@@ -176,7 +176,7 @@ struct RawObjectives {
 }
 
 /// Recovery objectives, in seconds, passed to policies as `input.objectives`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Objectives {
     pub rpo_seconds: u64,
     pub rto_seconds: u64,
@@ -239,7 +239,7 @@ struct RawWaiver {
 }
 
 /// An accepted risk: hides matching findings from the gate and the score until it expires.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Waiver {
     pub rule: String,
     /// ARN glob: `*` matches any run of characters, `?` one character.

@@ -9,7 +9,7 @@ use crate::policy::{Category, RuleResult, Severity};
 use crate::snapshot::SiteRole;
 
 /// A finding as reported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule_id: String,
     pub title: String,
@@ -19,7 +19,7 @@ pub struct Finding {
     /// The ARN (or documented key) of the resource at fault.
     pub resource: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
     /// The one-line fix.
     pub remediation: String,
@@ -30,7 +30,7 @@ pub struct Finding {
     pub waived: Option<AppliedWaiver>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct AppliedWaiver {
     pub reason: String,
     pub expires: NaiveDate,
@@ -42,7 +42,9 @@ pub struct AppliedWaiver {
 }
 
 /// What became of a configured waiver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum WaiverStatus {
     /// In force and hiding at least one finding.
@@ -53,7 +55,7 @@ pub enum WaiverStatus {
     Unmatched,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct WaiverReport {
     #[serde(flatten)]
     pub waiver: Waiver,

@@ -8,7 +8,9 @@ use crate::findings::Finding;
 use crate::policy::Severity;
 
 /// The documented exit codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ExitStatus {
     /// 0: the gate passed.
@@ -32,7 +34,7 @@ impl ExitStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct GateResult {
     pub passed: bool,
     pub exit_code: u8,

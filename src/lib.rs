@@ -13,5 +13,6 @@ pub mod parity;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+pub mod schema;
 pub mod score;
 pub mod snapshot;

@@ -18,7 +18,7 @@ pub const FORMULA: &str = "score = 100 × Σ(weight × passing share) / Σ weigh
                            something to judge; weight critical 10, high 5, medium 2, low 1; \
                            unknown rules count with share 0; waived findings pass";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RuleScore {
     pub rule_id: String,
     pub status: RuleStatus,
@@ -33,7 +33,7 @@ pub struct RuleScore {
     pub share: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct CategoryScore {
     pub category: Category,
     /// `None` when no rule of the category had anything to judge.
@@ -44,7 +44,7 @@ pub struct CategoryScore {
     pub rules_not_applicable: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Scores {
     /// `None` when nothing at all could be judged.
     pub overall: Option<f64>,

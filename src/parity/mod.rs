@@ -7,6 +7,7 @@
 mod drift;
 mod names;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
@@ -16,7 +17,18 @@ use crate::snapshot::{RecordSet, Resource, Site};
 pub use names::{NameRewriter, short_region_code};
 
 /// How a pair was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
     /// Equal values of the pairing tag (default `dr:pair`).
@@ -28,7 +40,7 @@ pub enum Strategy {
 }
 
 /// One attribute that differs between twins.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Drift {
     pub attribute: String,
     pub primary: serde_json::Value,
@@ -36,30 +48,30 @@ pub struct Drift {
 }
 
 /// A primary resource and its standby twin.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Pair {
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     pub primary: String,
     pub standby: String,
     pub primary_id: String,
     pub standby_id: String,
     pub name: String,
     pub strategy: Strategy,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drift: Vec<Drift>,
 }
 
 /// A resource without a twin.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Unpaired {
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     pub arn: String,
     pub id: String,
     pub name: String,
 }
 
 /// The records of one failover routing policy: (zone, name, type).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FailoverPair {
     pub zone_id: String,
     pub name: String,
@@ -70,7 +82,7 @@ pub struct FailoverPair {
 }
 
 /// The pairing result.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Parity {
     pub pairs: Vec<Pair>,
     pub missing_in_standby: Vec<Unpaired>,
@@ -79,7 +91,7 @@ pub struct Parity {
 }
 
 /// Per-kind counts, for reports.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct KindSummary {
     pub pairs: usize,
     pub missing_in_standby: usize,
@@ -88,19 +100,21 @@ pub struct KindSummary {
 
 impl Parity {
     /// Counts by resource kind (plus `failover_record` for failover policies).
-    pub fn summary(&self) -> BTreeMap<&'static str, KindSummary> {
-        let mut out: BTreeMap<&'static str, KindSummary> = BTreeMap::new();
+    pub fn summary(&self) -> BTreeMap<String, KindSummary> {
+        let mut out: BTreeMap<String, KindSummary> = BTreeMap::new();
         for p in &self.pairs {
-            out.entry(p.kind).or_default().pairs += 1;
+            out.entry(p.kind.to_string()).or_default().pairs += 1;
         }
         for u in &self.missing_in_standby {
-            out.entry(u.kind).or_default().missing_in_standby += 1;
+            out.entry(u.kind.to_string())
+                .or_default()
+                .missing_in_standby += 1;
         }
         for u in &self.extra_in_standby {
-            out.entry(u.kind).or_default().extra_in_standby += 1;
+            out.entry(u.kind.to_string()).or_default().extra_in_standby += 1;
         }
         for f in &self.failover {
-            let e = out.entry("failover_record").or_default();
+            let e = out.entry("failover_record".to_string()).or_default();
             match (&f.primary, &f.secondary) {
                 (Some(_), Some(_)) => e.pairs += 1,
                 (Some(_), None) => e.missing_in_standby += 1,
@@ -363,7 +377,7 @@ impl<'a> Matcher<'a> {
                 Some((si, strategy)) => {
                     let s = &standby[si];
                     out.pairs.push(Pair {
-                        kind: self.kind,
+                        kind: Cow::Borrowed(self.kind),
                         primary: p.arn().to_string(),
                         standby: s.arn().to_string(),
                         primary_id: p.id().to_string(),
@@ -387,7 +401,7 @@ impl<'a> Matcher<'a> {
 
 fn unpaired<R: Resource>(kind: &'static str, r: &R) -> Unpaired {
     Unpaired {
-        kind,
+        kind: Cow::Borrowed(kind),
         arn: r.arn().to_string(),
         id: r.id().to_string(),
         name: r.name().to_string(),

@@ -11,7 +11,18 @@ use super::{PolicyError, PolicySet, RuleMeta};
 use crate::snapshot::{Service, SiteRole, Snapshot};
 
 /// A rule's outcome before waivers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleStatus {
     /// Everything applicable passed.

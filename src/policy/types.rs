@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
     Serialize,
     Deserialize,
     clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -60,7 +61,19 @@ impl std::fmt::Display for Severity {
 }
 
 /// What part of a recovery a rule protects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Data,
@@ -99,7 +112,7 @@ impl std::fmt::Display for Category {
 }
 
 /// A rule's validated `metadata`, plus where it was loaded from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RuleMeta {
     /// Stable id, e.g. `DR-S3-001`. Never changes meaning.
     pub id: String,

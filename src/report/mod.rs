@@ -1,12 +1,15 @@
 //! The report model — everything a renderer needs — and the renderers, one per format.
 
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod table;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Objectives};
 use crate::findings::{Finding, WaiverReport, WaiverStatus};
@@ -19,7 +22,7 @@ use crate::snapshot::{CollectionError, Site, Snapshot};
 /// Version of the JSON report format (docs/report.schema.json).
 pub const REPORT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     pub report_version: u32,
     pub tool: Tool,
@@ -44,28 +47,28 @@ pub struct Report {
     pub waivers: Vec<WaiverReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: Cow<'static, str>,
+    pub version: Cow<'static, str>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Sites {
     pub primary: SiteSummary,
     pub standby: SiteSummary,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SiteSummary {
     pub account: String,
     pub region: String,
     pub collected_at: DateTime<Utc>,
     /// Resources per kind (after scope).
-    pub resources: BTreeMap<&'static str, usize>,
+    pub resources: BTreeMap<String, usize>,
     pub complete: bool,
     pub collection_errors: Vec<CollectionError>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub api_calls: BTreeMap<String, u64>,
 }
 
@@ -75,7 +78,11 @@ impl SiteSummary {
             account: site.account.clone(),
             region: site.region.clone(),
             collected_at: site.collected_at,
-            resources: site.counts(),
+            resources: site
+                .counts()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             complete: site.collection_errors.is_empty(),
             collection_errors: site.collection_errors.clone(),
             api_calls: site.api_calls.clone(),
@@ -83,14 +90,14 @@ impl SiteSummary {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScoreSection {
     pub overall: Option<f64>,
-    pub formula: &'static str,
+    pub formula: Cow<'static, str>,
     pub categories: Vec<crate::score::CategoryScore>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Unwaived findings.
     pub findings: usize,
@@ -102,7 +109,7 @@ pub struct Summary {
     pub rules_not_applicable: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleEntry {
     pub id: String,
     pub title: String,
@@ -114,7 +121,7 @@ pub struct RuleEntry {
     pub failed: usize,
     pub waived: usize,
     pub share: Option<f64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown_because: Vec<String>,
     pub why: String,
     pub remediation: String,
@@ -123,11 +130,14 @@ pub struct RuleEntry {
     pub file: String,
     pub line: usize,
     pub builtin: bool,
+    /// Every resource judged (applicable or reported), sorted: the passing cases of JUnit.
+    #[serde(skip)]
+    pub judged: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ParitySection {
-    pub summary: BTreeMap<&'static str, KindSummary>,
+    pub summary: BTreeMap<String, KindSummary>,
     pub pairs: Vec<Pair>,
     pub missing_in_standby: Vec<Unpaired>,
     pub extra_in_standby: Vec<Unpaired>,
@@ -177,6 +187,7 @@ impl Report {
                 file: r.rule.file.clone(),
                 line: r.rule.line,
                 builtin: r.rule.builtin,
+                judged: judged(r, &findings),
             })
             .collect();
         let count = |st: RuleStatus| rules.iter().filter(|r| r.status == st).count();
@@ -196,8 +207,8 @@ impl Report {
         Report {
             report_version: REPORT_VERSION,
             tool: Tool {
-                name: "drready",
-                version: env!("CARGO_PKG_VERSION"),
+                name: Cow::Borrowed("drready"),
+                version: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
             },
             generated_at: Utc::now(),
             collected_at: snapshot.collected_at,
@@ -211,7 +222,7 @@ impl Report {
             objectives: config.objectives.clone(),
             score: ScoreSection {
                 overall: scores.overall,
-                formula: crate::score::FORMULA,
+                formula: Cow::Borrowed(crate::score::FORMULA),
                 categories: scores.categories,
             },
             gate,
@@ -235,6 +246,16 @@ impl Report {
     pub fn waivers_with(&self, status: WaiverStatus) -> impl Iterator<Item = &WaiverReport> {
         self.waivers.iter().filter(move |w| w.status == status)
     }
+}
+
+/// A rule's judged resources as the score counts them: its `applicable` set plus every
+/// resource it reported, sorted and unique.
+fn judged(r: &RuleResult, findings: &[Finding]) -> Vec<String> {
+    let reported = findings.iter().filter(|f| f.rule_id == r.rule.id);
+    let mut all: std::collections::BTreeSet<&str> =
+        r.applicable.iter().map(String::as_str).collect();
+    all.extend(reported.map(|f| f.resource.as_str()));
+    all.into_iter().map(str::to_string).collect()
 }
 
 /// `PRIMARY_REGION/STANDBY_REGION`, the site pair used in fingerprints.

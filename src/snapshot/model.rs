@@ -16,7 +16,7 @@ pub type Tags = BTreeMap<String, String>;
 macro_rules! resource {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
         pub struct $name {
             /// The ARN (or, where AWS has none, a documented synthetic ARN-like key).
             pub arn: String,
@@ -54,7 +54,7 @@ pub trait Resource {
 }
 
 /// One whole snapshot: two sites, as collected at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Snapshot {
     /// Must equal [`crate::snapshot::SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -68,7 +68,19 @@ pub struct Snapshot {
 }
 
 /// Which of the two sites.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SiteRole {
     Primary,
@@ -94,7 +106,7 @@ impl std::fmt::Display for SiteRole {
 ///
 /// IAM and Route 53 are global per account; when both sites share an account they are collected
 /// once and the same inventory is stored in both sites.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Site {
     pub account: String,
     pub region: String,
@@ -116,7 +128,19 @@ pub struct Site {
 }
 
 /// The AWS services drready reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Service {
     Ec2,
@@ -147,7 +171,9 @@ impl std::fmt::Display for Service {
 }
 
 /// A read that failed. Recorded, never fatal, never silent.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct CollectionError {
     pub service: Service,
     /// The API action that failed, e.g. `GetBucketReplication`.
@@ -165,7 +191,7 @@ pub struct CollectionError {
 // EC2
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Ec2Inventory {
     #[serde(default)]
     pub instances: Vec<Instance>,
@@ -249,7 +275,7 @@ resource! {
 }
 
 /// The parts of a launch template version that decide whether a launch would work.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LaunchTemplateData {
     pub version_number: i64,
     #[serde(default)]
@@ -343,7 +369,19 @@ resource! {
 }
 
 /// One ingress permission of a security group.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub struct IngressRule {
     /// `tcp`, `udp`, `icmp` or `-1` (all).
     pub protocol: String,
@@ -365,7 +403,7 @@ pub struct IngressRule {
 // S3
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct S3Inventory {
     #[serde(default)]
     pub buckets: Vec<Bucket>,
@@ -388,7 +426,7 @@ resource! {
 }
 
 /// Default encryption of a bucket.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BucketEncryption {
     /// `AES256`, `aws:kms`, `aws:kms:dsse`.
     pub sse_algorithm: String,
@@ -398,7 +436,7 @@ pub struct BucketEncryption {
     pub bucket_key_enabled: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReplicationConfiguration {
     /// The IAM role S3 assumes to replicate.
     pub role: String,
@@ -406,7 +444,7 @@ pub struct ReplicationConfiguration {
     pub rules: Vec<ReplicationRule>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReplicationRule {
     #[serde(default)]
     pub id: Option<String>,
@@ -429,7 +467,7 @@ pub struct ReplicationRule {
     pub sse_kms_encrypted_objects: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReplicationDestination {
     /// Destination bucket ARN, `arn:aws:s3:::NAME`.
     pub bucket: String,
@@ -451,7 +489,7 @@ pub struct ReplicationDestination {
 // Route 53
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Route53Inventory {
     #[serde(default)]
     pub hosted_zones: Vec<HostedZone>,
@@ -501,7 +539,7 @@ resource! {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AliasTarget {
     pub dns_name: String,
     pub hosted_zone_id: String,
@@ -537,7 +575,7 @@ resource! {
 // IAM
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IamInventory {
     #[serde(default)]
     pub roles: Vec<Role>,
@@ -561,7 +599,7 @@ resource! {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InlinePolicy {
     pub name: String,
     #[serde(default)]

@@ -1,0 +1,67 @@
+package drready.rules.ami_not_copied
+
+metadata := {
+	"id": "DR-EC2-001",
+	"title": "AMI in use has no copy in the standby region",
+	"severity": "critical",
+	"category": "compute",
+	"inputs": ["ec2"],
+	"why": concat(" ", [
+		"AMIs are regional: an instance or launch template in the standby region can only boot from an image that exists there.",
+		"This AMI, used by primary instances or launch templates, has no copy in the standby region, so the replacement fleet cannot be launched from the same image.",
+		"Copying an AMI takes minutes to hours and needs the source region's API, which is exactly what is unavailable during a regional outage.",
+	]),
+	"remediation": "Copy the AMI to the standby region (and keep copying every new version) and point the standby launch templates at the copy.",
+	"remediation_detail": concat("\n", [
+		"aws ec2 copy-image --region STANDBY_REGION --source-region PRIMARY_REGION --source-image-id ami-XXXX --name NAME --copy-image-tags",
+		"aws ec2 create-tags --region STANDBY_REGION --resources ami-COPY --tags Key=dr:source-ami-id,Value=ami-XXXX",
+		"aws ec2 wait image-available --region STANDBY_REGION --image-ids ami-COPY",
+		"Automate it: EC2 Image Builder distribution to both regions, or a Data Lifecycle Manager policy with cross-region copy rules.",
+		"Terraform: aws_ami_copy (provider = aws.standby) with source_ami_id and source_ami_region; or aws_imagebuilder_distribution_configuration with a distribution block per region; or aws_dlm_lifecycle_policy with policy_details.schedule.cross_region_copy_rule.",
+	]),
+	"references": [
+		"https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html",
+		"https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_Distribution.html",
+		"https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-lifecycle.html",
+	],
+}
+
+# image id -> ARNs of the primary instances and launch templates that use it.
+users_of[image_id] contains instance.arn if {
+	some instance in input.primary.ec2.instances
+	instance.state != "terminated"
+	image_id := instance.image_id
+	is_string(image_id)
+}
+
+users_of[image_id] contains template.arn if {
+	some template in input.primary.ec2.launch_templates
+	image_id := template.latest_version.image_id
+	is_string(image_id)
+}
+
+# Only AMIs the primary account owns (present in the index) are judged; public or shared AMIs
+# cannot be checked for a copy and are not applicable.
+applicable contains image.arn if {
+	some image_id, _ in users_of
+	image := input.index.primary.images[image_id]
+}
+
+deny contains finding if {
+	some image_id, users in users_of
+	image := input.index.primary.images[image_id]
+	not input.parity.standby_of[image.arn]
+	finding := {
+		"resource": image.arn,
+		"site": "primary",
+		"message": sprintf("AMI %s in primary region %s is used by %d primary instance(s)/launch template(s) but has no copy in standby region %s.", [
+			label(image), input.primary.region, count(users), input.standby.region,
+		]),
+		"related": sort(users),
+	}
+}
+
+label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
+	object.get(resource, "name", "") != ""
+	resource.name != resource.id
+} else := resource.id

@@ -1,0 +1,113 @@
+package drready.rules.ami_not_copied
+
+t_image_arn(id) := sprintf("arn:aws:ec2:us-east-1:111111111111:image/%s", [id])
+
+t_image(id, name) := {"arn": t_image_arn(id), "id": id, "name": name, "region": "us-east-1", "account": "111111111111", "state": "available"}
+
+t_instance(id, state, image_id) := {
+	"arn": sprintf("arn:aws:ec2:us-east-1:111111111111:instance/%s", [id]),
+	"id": id, "name": id, "region": "us-east-1", "account": "111111111111",
+	"state": state, "image_id": image_id,
+}
+
+t_template(id, latest_image, default_image) := {
+	"arn": sprintf("arn:aws:ec2:us-east-1:111111111111:launch-template/%s", [id]),
+	"id": id, "name": "web", "region": "us-east-1", "account": "111111111111",
+	"latest_version": {"version_number": 3, "image_id": latest_image},
+	"default_version": {"version_number": 1, "image_id": default_image},
+}
+
+t_input(instances, templates, standby_of) := {
+	"primary": {"account": "111111111111", "region": "us-east-1", "ec2": {"instances": instances, "launch_templates": templates}},
+	"standby": {"account": "111111111111", "region": "us-west-2", "ec2": {"instances": [], "launch_templates": []}},
+	"index": {"primary": {"images": {
+		"ami-0aaa": t_image("ami-0aaa", "web-2026-11"),
+		"ami-0old": t_image("ami-0old", "web-2026-10"),
+	}}},
+	"parity": {"standby_of": standby_of},
+}
+
+test_uncopied_ami_is_denied_with_users_related if {
+	d := t_input(
+		[t_instance("i-1", "running", "ami-0aaa"), t_instance("i-2", "stopped", "ami-0aaa")],
+		[t_template("lt-1", "ami-0aaa", "ami-0aaa")],
+		{},
+	)
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	f.resource == t_image_arn("ami-0aaa")
+	f.site == "primary"
+	f.related == [
+		"arn:aws:ec2:us-east-1:111111111111:instance/i-1",
+		"arn:aws:ec2:us-east-1:111111111111:instance/i-2",
+		"arn:aws:ec2:us-east-1:111111111111:launch-template/lt-1",
+	]
+	contains(f.message, "ami-0aaa")
+	contains(f.message, "us-west-2")
+}
+
+test_copied_ami_passes if {
+	d := t_input(
+		[t_instance("i-1", "running", "ami-0aaa")],
+		[],
+		{t_image_arn("ami-0aaa"): "arn:aws:ec2:us-west-2:111111111111:image/ami-0bbb"},
+	)
+	count(deny) == 0 with input as d
+	applicable == {t_image_arn("ami-0aaa")} with input as d
+}
+
+test_copy_of_older_ami_does_not_count if {
+	d := t_input(
+		[t_instance("i-1", "running", "ami-0aaa")],
+		[],
+		{t_image_arn("ami-0old"): "arn:aws:ec2:us-west-2:111111111111:image/ami-0cpy"},
+	)
+	findings := deny with input as d
+	{f.resource | some f in findings} == {t_image_arn("ami-0aaa")}
+	applicable == {t_image_arn("ami-0aaa")} with input as d
+}
+
+test_public_ami_is_not_applicable if {
+	d := t_input(
+		[t_instance("i-1", "running", "ami-0public")],
+		[t_template("lt-1", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", null)],
+		{},
+	)
+	count(applicable) == 0 with input as d
+	count(deny) == 0 with input as d
+}
+
+test_terminated_instance_is_ignored if {
+	d := t_input([t_instance("i-1", "terminated", "ami-0aaa")], [], {})
+	count(applicable) == 0 with input as d
+	count(deny) == 0 with input as d
+}
+
+test_latest_template_version_counts_not_default if {
+	d := t_input([], [t_template("lt-1", "ami-0aaa", "ami-0old")], {})
+	applicable == {t_image_arn("ami-0aaa")} with input as d
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	f.resource == t_image_arn("ami-0aaa")
+	f.related == ["arn:aws:ec2:us-east-1:111111111111:launch-template/lt-1"]
+}
+
+test_template_without_latest_version_is_ignored if {
+	template := object.union(t_template("lt-1", "ami-0aaa", "ami-0aaa"), {"latest_version": null})
+	d := t_input([], [template], {})
+	count(applicable) == 0 with input as d
+}
+
+test_instance_without_image_is_ignored if {
+	d := t_input([t_instance("i-1", "running", null)], [], {})
+	count(applicable) == 0 with input as d
+}
+
+test_metadata if {
+	metadata.id == "DR-EC2-001"
+	metadata.severity == "critical"
+	metadata.category == "compute"
+	metadata.inputs == ["ec2"]
+}

@@ -1,0 +1,71 @@
+package drready.rules.ebs_snapshot_not_copied
+
+t_volume_arn(id) := sprintf("arn:aws:ec2:us-east-1:111111111111:volume/%s", [id])
+
+t_snapshot_arn(id) := sprintf("arn:aws:ec2:us-east-1::snapshot/%s", [id])
+
+t_volume(id, name) := {"arn": t_volume_arn(id), "id": id, "name": name, "region": "us-east-1", "account": "111111111111", "size_gib": 100, "state": "in-use"}
+
+t_snapshot(id, volume_id, start_time) := {
+	"arn": t_snapshot_arn(id), "id": id, "name": "", "region": "us-east-1", "account": "111111111111",
+	"volume_id": volume_id, "start_time": start_time, "state": "completed",
+}
+
+t_input(volumes, latest, standby_of) := {
+	"primary": {"account": "111111111111", "region": "us-east-1", "ec2": {"volumes": volumes}},
+	"standby": {"account": "111111111111", "region": "us-west-2", "ec2": {"volumes": []}},
+	"index": {"primary": {"latest_snapshot_of_volume": latest}},
+	"parity": {"standby_of": standby_of},
+}
+
+test_uncopied_latest_snapshot_is_denied if {
+	d := t_input(
+		[t_volume("vol-1", "db-data")],
+		{"vol-1": t_snapshot("snap-2", "vol-1", "2026-11-20T02:00:00Z")},
+		{},
+	)
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	f.resource == t_volume_arn("vol-1")
+	f.site == "primary"
+	f.related == [t_snapshot_arn("snap-2")]
+	contains(f.message, "vol-1 (db-data)")
+	contains(f.message, "snap-2")
+}
+
+test_copied_latest_snapshot_passes if {
+	d := t_input(
+		[t_volume("vol-1", "db-data")],
+		{"vol-1": t_snapshot("snap-2", "vol-1", "2026-11-20T02:00:00Z")},
+		{t_snapshot_arn("snap-2"): "arn:aws:ec2:us-west-2::snapshot/snap-9"},
+	)
+	count(deny) == 0 with input as d
+	applicable == {t_volume_arn("vol-1")} with input as d
+}
+
+test_copy_of_older_snapshot_does_not_count if {
+	d := t_input(
+		[t_volume("vol-1", "db-data")],
+		{"vol-1": t_snapshot("snap-2", "vol-1", "2026-11-20T02:00:00Z")},
+		{t_snapshot_arn("snap-1"): "arn:aws:ec2:us-west-2::snapshot/snap-8"},
+	)
+	count(deny) == 1 with input as d
+}
+
+test_volume_without_snapshot_is_not_applicable if {
+	d := t_input(
+		[t_volume("vol-1", "db-data"), t_volume("vol-2", "scratch")],
+		{"vol-1": t_snapshot("snap-2", "vol-1", "2026-11-20T02:00:00Z")},
+		{t_snapshot_arn("snap-2"): "arn:aws:ec2:us-west-2::snapshot/snap-9"},
+	)
+	applicable == {t_volume_arn("vol-1")} with input as d
+	count(deny) == 0 with input as d
+}
+
+test_metadata if {
+	metadata.id == "DR-EBS-001"
+	metadata.severity == "high"
+	metadata.category == "data"
+	metadata.inputs == ["ec2"]
+}

@@ -1,0 +1,116 @@
+package drready.rules.iam_role_missing_for_standby
+
+metadata := {
+	"id": "DR-IAM-001",
+	"title": "Standby compute references a missing instance profile or role",
+	"severity": "critical",
+	"category": "identity",
+	"inputs": ["ec2", "iam"],
+	"why": concat(" ", [
+		"A standby launch template or instance names an IAM instance profile that does not exist in the standby account, has no role, or holds a role that does not exist.",
+		"RunInstances fails outright for a launch template with an unknown instance profile, and an instance whose profile has no working role gets no credentials, so the application cannot reach S3, KMS, Secrets Manager or anything else it needs.",
+		"On the day of the disaster the standby fleet either never starts or starts broken, and IAM changes made during the incident take time to propagate.",
+	]),
+	"remediation": "Create the instance profile and its role in the standby account (same names as referenced) and add the role to the profile.",
+	"remediation_detail": concat("\n", [
+		"aws iam create-role --role-name ROLE --assume-role-policy-document file://ec2-trust.json   # Principal: {\"Service\": \"ec2.amazonaws.com\"}",
+		"aws iam attach-role-policy --role-name ROLE --policy-arn POLICY_ARN   # the same policies as the primary role",
+		"aws iam create-instance-profile --instance-profile-name PROFILE",
+		"aws iam add-role-to-instance-profile --instance-profile-name PROFILE --role-name ROLE",
+		"aws iam get-instance-profile --instance-profile-name PROFILE --query 'InstanceProfile.Roles[].RoleName'",
+		"Terraform: aws_iam_role (assume_role_policy for ec2.amazonaws.com), aws_iam_instance_profile.role = aws_iam_role.<name>.name in the standby account, and aws_launch_template.iam_instance_profile { name = aws_iam_instance_profile.<name>.name } (or arn) on the standby template.",
+	]),
+	"references": [
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html",
+		"https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html",
+	],
+}
+
+is_set(value) if {
+	is_string(value)
+	value != ""
+}
+
+# Every standby launch template (latest version) and live standby instance that names an
+# instance profile. A template naming both an ARN and a name is resolved by its ARN.
+references contains ref if {
+	some template in input.standby.ec2.launch_templates
+	profile_arn := template.latest_version.instance_profile_arn
+	is_set(profile_arn)
+	ref := {"arn": template.arn, "what": "launch template", "label": label(template), "by": "arn", "profile": profile_arn}
+}
+
+references contains ref if {
+	some template in input.standby.ec2.launch_templates
+	version := template.latest_version
+	not is_set(version.instance_profile_arn)
+	profile_name := version.instance_profile_name
+	is_set(profile_name)
+	ref := {"arn": template.arn, "what": "launch template", "label": label(template), "by": "name", "profile": profile_name}
+}
+
+references contains ref if {
+	some instance in input.standby.ec2.instances
+	instance.state != "terminated"
+	profile_arn := instance.instance_profile_arn
+	is_set(profile_arn)
+	ref := {"arn": instance.arn, "what": "instance", "label": label(instance), "by": "arn", "profile": profile_arn}
+}
+
+profile_of(ref) := input.index.standby.instance_profile_arns[ref.profile] if ref.by == "arn"
+
+profile_of(ref) := input.index.standby.instance_profiles[ref.profile] if ref.by == "name"
+
+roles_of(profile) := roles if {
+	roles := profile.roles
+	is_array(roles)
+} else := []
+
+applicable contains ref.arn if {
+	some ref in references
+}
+
+deny contains finding if {
+	some ref in references
+	not profile_of(ref)
+	finding := {
+		"resource": ref.arn,
+		"site": "standby",
+		"message": sprintf("Standby %s %s in %s uses instance profile %s, which does not exist in standby account %s.", [
+			ref.what, ref.label, input.standby.region, ref.profile, input.standby.account,
+		]),
+	}
+}
+
+deny contains finding if {
+	some ref in references
+	profile := profile_of(ref)
+	count(roles_of(profile)) == 0
+	finding := {
+		"resource": ref.arn,
+		"site": "standby",
+		"message": sprintf("Standby %s %s in %s uses instance profile %s, which has no role in standby account %s.", [
+			ref.what, ref.label, input.standby.region, ref.profile, input.standby.account,
+		]),
+	}
+}
+
+deny contains finding if {
+	some ref in references
+	profile := profile_of(ref)
+	missing := {role | some role in roles_of(profile); not input.index.standby.roles[role]}
+	count(missing) > 0
+	finding := {
+		"resource": ref.arn,
+		"site": "standby",
+		"message": sprintf("Standby %s %s in %s uses instance profile %s, whose role %s does not exist in standby account %s.", [
+			ref.what, ref.label, input.standby.region, ref.profile, concat(", ", sort(missing)), input.standby.account,
+		]),
+	}
+}
+
+label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
+	object.get(resource, "name", "") != ""
+	resource.name != resource.id
+} else := resource.id

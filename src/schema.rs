@@ -1,0 +1,18 @@
+//! JSON Schemas of the snapshot and of the JSON report, generated from the Rust types so the
+//! documents in `docs/` cannot drift (a test compares them).
+
+/// The JSON Schema of the JSON report (`docs/report.schema.json`).
+pub fn report() -> String {
+    render(schemars::schema_for!(crate::report::Report))
+}
+
+/// The JSON Schema of a snapshot file (`docs/snapshot.schema.json`).
+pub fn snapshot() -> String {
+    render(schemars::schema_for!(crate::snapshot::Snapshot))
+}
+
+fn render(schema: schemars::Schema) -> String {
+    let mut s = serde_json::to_string_pretty(&schema).expect("a schema is JSON");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,444 @@
+//! The binary end to end: exit codes, bad input, custom rules.
+
+mod common;
+
+use common::*;
+
+const FIRST_SET: [&str; 10] = [
+    "DR-S3-001",
+    "DR-S3-002",
+    "DR-S3-003",
+    "DR-EC2-001",
+    "DR-EC2-003",
+    "DR-EC2-005",
+    "DR-EBS-001",
+    "DR-DNS-001",
+    "DR-DNS-002",
+    "DR-IAM-001",
+];
+
+#[test]
+fn example_is_not_ready_and_every_rule_fires() {
+    let (code, stdout, _) = run(&["evaluate", "fixtures/snapshots/example.json"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("NOT READY"), "{stdout}");
+    let (code, report) = report_json(&snapshot("example"), &[]);
+    assert_eq!(code, 1);
+    let ids = finding_ids(&report);
+    for id in FIRST_SET {
+        assert!(
+            ids.contains(id),
+            "{id} does not fire on example.json: {ids:?}"
+        );
+    }
+    assert_eq!(report["gate"]["exit_code"], 1);
+    assert!(report["score"]["overall"].as_f64().unwrap() < 100.0);
+}
+
+#[test]
+fn healthy_is_ready_with_score_100() {
+    let (code, stdout, _) = run(&["evaluate", "fixtures/snapshots/healthy.json"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("No findings."), "{stdout}");
+    let (code, report) = report_json(&snapshot("healthy"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["score"]["overall"].as_f64(), Some(100.0));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(report["summary"]["rules_unknown"], 0);
+}
+
+#[test]
+fn partial_inventory_exits_3_and_reports_unknowns() {
+    let (code, report) = report_json(&snapshot("partial"), &[]);
+    assert_eq!(code, 3);
+    assert!(finding_ids(&report).contains("DR-INV-001"));
+    let unknown: Vec<&str> = report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "unknown")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(unknown.contains(&"DR-S3-001"), "{unknown:?}");
+    // Unknown is never ready: the score is below 100 although nothing else failed.
+    assert!(report["score"]["overall"].as_f64().unwrap() < 100.0);
+    assert_eq!(report["gate"]["incomplete"], true);
+}
+
+#[test]
+fn allow_partial_turns_3_into_the_gate_verdict() {
+    // DR-INV-001 is high, so the default gate (fail on high) still fails.
+    let (code, _) = report_json(&snapshot("partial"), &["--allow-partial"]);
+    assert_eq!(code, 1);
+    let (code, _) = report_json(
+        &snapshot("partial"),
+        &["--allow-partial", "--fail-on", "never"],
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn fail_under_and_fail_on() {
+    let (_, report) = report_json(&snapshot("example"), &[]);
+    let score = report["score"]["overall"].as_f64().unwrap();
+    let below = format!("{}", score - 1.0);
+    let above = format!("{}", score + 1.0);
+    let (code, _) = report_json(
+        &snapshot("example"),
+        &["--fail-on", "never", "--fail-under", &below],
+    );
+    assert_eq!(code, 0);
+    let (code, report) = report_json(
+        &snapshot("example"),
+        &["--fail-on", "never", "--fail-under", &above],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        report["gate"]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("below")
+    );
+    let (code, stdout, stderr) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--fail-under",
+        "101",
+    ]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("--fail-under 101"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--fail-on",
+        "urgent",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`urgent` is not a severity"), "{stderr}");
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let spec = format!("json={}", json.display());
+    let (code, stdout, _) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--format",
+        "table",
+        "--format",
+        &spec,
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("Readiness by category"));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v["report_version"], 1);
+}
+
+#[test]
+fn bad_output_arguments_are_usage_errors() {
+    let (code, _, stderr) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--format",
+        "yaml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`yaml` is not a format"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--format",
+        "json=/nonexistent-dir/r.json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("directory /nonexistent-dir does not exist"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--format",
+        "json",
+        "--format",
+        "table",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("only one --format can go to stdout"),
+        "{stderr}"
+    );
+}
+
+fn evaluate_text(name: &str, text: &[u8]) -> (i32, String) {
+    let (_dir, path) = temp_file(name, text);
+    let (code, _, stderr) = run(&["evaluate", path.to_str().unwrap()]);
+    (code, stderr)
+}
+
+#[test]
+fn corrupt_snapshots_are_rejected_with_file_and_path() {
+    let (code, err) = evaluate_text("s.json", b"not json at all");
+    assert_eq!(code, 2);
+    assert!(err.contains("s.json is not valid JSON"), "{err}");
+
+    let good = std::fs::read_to_string(snapshot("healthy")).unwrap();
+    let (code, err) = evaluate_text("t.json", &good.as_bytes()[..good.len() / 2]);
+    assert_eq!(code, 2);
+    assert!(err.contains("t.json is not valid JSON"), "{err}");
+
+    let (code, err) = evaluate_text("u.json", b"{\"schema_version\": 1, \xff}");
+    assert_eq!(code, 2);
+    assert!(err.contains("not UTF-8"), "{err}");
+
+    let (code, err) = evaluate_text("n.json", b"[]");
+    assert_eq!(code, 2);
+    assert!(err.contains("n.json"), "{err}");
+
+    let future = good.replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
+    let (code, err) = evaluate_text("f.json", future.as_bytes());
+    assert_eq!(code, 2);
+    assert!(err.contains("schema_version 99 is not supported"), "{err}");
+
+    let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    v["standby"].as_object_mut().unwrap().remove("region");
+    let (code, err) = evaluate_text("m.json", v.to_string().as_bytes());
+    assert_eq!(code, 2);
+    assert!(err.contains("m.json: at $.standby"), "{err}");
+    assert!(err.contains("missing field `region`"), "{err}");
+
+    let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    v["primary"]["ec2"]["images"][0]["state"] = serde_json::json!(7);
+    let (code, err) = evaluate_text("w.json", v.to_string().as_bytes());
+    assert_eq!(code, 2);
+    assert!(err.contains("at $.primary.ec2.images[0].state"), "{err}");
+
+    let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let first = v["primary"]["s3"]["buckets"][0].clone();
+    v["primary"]["s3"]["buckets"]
+        .as_array_mut()
+        .unwrap()
+        .push(first);
+    let (code, err) = evaluate_text("d.json", v.to_string().as_bytes());
+    assert_eq!(code, 2);
+    assert!(err.contains("duplicate bucket"), "{err}");
+
+    let (code, _, err) = run(&["evaluate", "fixtures/snapshots/absent.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read snapshot fixtures/snapshots/absent.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_config_is_a_usage_error_with_line_and_column() {
+    let (_dir, cfg) = temp_file(
+        "drready.toml",
+        b"[gate]\nfail_on = \"high\"\nfail_undr = 3\n",
+    );
+    let (code, _, err) = run(&[
+        "evaluate",
+        "fixtures/snapshots/healthy.json",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("drready.toml:3:1"), "{err}");
+    assert!(err.contains("fail_undr"), "{err}");
+
+    let (_dir, cfg) = temp_file("drready.toml", b"[objectives]\nrpo = 15\n");
+    let (code, _, err) = run(&[
+        "evaluate",
+        "fixtures/snapshots/healthy.json",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("drready.toml:2:7"), "{err}");
+}
+
+fn policy_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+const GOOD_META: &str = r#"metadata := {"id": "X-T-001", "title": "t", "severity": "low", "category": "data", "why": "w", "remediation": "r"}"#;
+
+fn eval_with_policy(dir: &tempfile::TempDir) -> (i32, String, String) {
+    run(&[
+        "evaluate",
+        "fixtures/snapshots/healthy.json",
+        "--policy",
+        dir.path().to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn broken_policies_fail_with_file_line_and_rule() {
+    let dir = policy_dir(&[(
+        "syntax.rego",
+        "package drready.rules.bad\n\nmetadata := {\n deny contains x if {\n",
+    )]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("syntax.rego"), "{err}");
+    assert!(err.contains("does not compile"), "{err}");
+
+    let dup = format!(
+        "package drready.rules.dup\n{}\napplicable contains 1 if false\ndeny contains 1 if false\n",
+        GOOD_META.replace("X-T-001", "DR-S3-001")
+    );
+    let dir = policy_dir(&[("dup.rego", &dup)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("rule id DR-S3-001 is already defined at"),
+        "{err}"
+    );
+    assert!(err.contains("dup.rego:2"), "{err}");
+
+    let no_sev = "package drready.rules.nosev\nmetadata := {\"id\": \"X-T-002\", \"title\": \"t\", \"category\": \"data\", \"why\": \"w\", \"remediation\": \"r\"}\napplicable contains 1 if false\ndeny contains 1 if false\n";
+    let dir = policy_dir(&[("nosev.rego", no_sev)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("nosev.rego:2: rule X-T-002: metadata.severity is missing"),
+        "{err}"
+    );
+
+    let bad_cat = GOOD_META.replace("\"data\"", "\"network\"");
+    let text = format!(
+        "package drready.rules.badcat\n{bad_cat}\napplicable contains 1 if false\ndeny contains 1 if false\n"
+    );
+    let dir = policy_dir(&[("badcat.rego", &text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("metadata.category `network`"), "{err}");
+
+    let text =
+        format!("package drready.rules.nodeny\n{GOOD_META}\napplicable contains 1 if false\n");
+    let dir = policy_dir(&[("nodeny.rego", &text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not define `deny`"), "{err}");
+}
+
+#[test]
+fn malformed_findings_are_policy_errors() {
+    let text = format!(
+        "package drready.rules.malformed\n{GOOD_META}\napplicable contains \"a\"\ndeny contains {{\"message\": \"no resource\"}}\n"
+    );
+    let dir = policy_dir(&[("malformed.rego", &text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("malformed.rego:2: rule X-T-001: malformed finding"),
+        "{err}"
+    );
+    assert!(err.contains("`resource` is missing"), "{err}");
+
+    let text = format!(
+        "package drready.rules.wrongsite\n{GOOD_META}\napplicable contains \"a\"\ndeny contains {{\"resource\": \"a\", \"message\": \"m\", \"site\": 3}}\n"
+    );
+    let dir = policy_dir(&[("wrongsite.rego", &text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(err.contains("`site` must be"), "{err}");
+}
+
+#[test]
+fn custom_rules_show_everywhere_without_rust_changes() {
+    let custom = "fixtures/policies/custom";
+    let (code, stdout, _) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--policy",
+        custom,
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("ACME-COMPUTE-001"), "{stdout}");
+    let (_, report) = report_json(&snapshot("example"), &["--policy", custom]);
+    assert!(finding_ids(&report).contains("ACME-COMPUTE-001"));
+    let rule = report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "ACME-DATA-001")
+        .expect("custom rule in JSON");
+    assert_eq!(rule["status"], "pass");
+    assert_eq!(rule["builtin"], false);
+
+    let (code, stdout, _) = run(&["policies", "list", "--policy", custom]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("ACME-DATA-001") && stdout.contains("ACME-COMPUTE-001"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("DR-S3-001"), "{stdout}");
+
+    let (code, stdout, _) = run(&["explain", "ACME-COMPUTE-001", "--policy", custom]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("Standby launch template requires an SSH key pair"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("## Why it matters"), "{stdout}");
+}
+
+#[test]
+fn policy_tests_pass_and_a_failing_test_fails() {
+    let (code, stdout, _) = run(&["policies", "test", "fixtures/policies/custom"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+
+    let text = format!(
+        "package drready.rules.t\n{GOOD_META}\napplicable contains \"a\"\ndeny contains {{\"resource\": \"a\", \"message\": \"m\"}}\n"
+    );
+    let test = "package drready.rules.t\n\ntest_expects_nothing if {\n\tcount(deny) == 0\n}\n";
+    let dir = policy_dir(&[("t.rego", &text), ("t_test.rego", test)]);
+    let (code, stdout, _) = run(&[
+        "policies",
+        "test",
+        "--no-builtin",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("FAIL") && stdout.contains("test_expects_nothing"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 passed, 1 failed"), "{stdout}");
+}
+
+#[test]
+fn explain_every_builtin_rule_and_reject_unknown_ids() {
+    let (code, stdout, _) = run(&["policies", "list", "--json"]);
+    assert_eq!(code, 0);
+    let rules: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for r in rules.as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let (code, text, _) = run(&["explain", id]);
+        assert_eq!(code, 0, "{id}");
+        assert!(text.contains(id) && text.contains("## Fix"), "{text}");
+    }
+    let (code, _, err) = run(&["explain", "DR-NOPE-999"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no rule with id `DR-NOPE-999`"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, _) = run(&["evaluate"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = run(&["frobnicate"]);
+    assert_eq!(code, 2);
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Exit codes"), "{stdout}");
+}
