@@ -10,7 +10,10 @@ use crate::config::{Config, ConfigError};
 use crate::gate::ExitStatus;
 use crate::policy::{PolicySet, Severity};
 use crate::report::Report;
+use crate::report::sarif::SarifOptions;
 use crate::report::table::TableOptions;
+
+mod diff;
 
 /// Tells whether your AWS disaster-recovery standby region could take over if the primary
 /// region failed now — and what exactly to fix if not. Read-only towards AWS.
@@ -45,6 +48,21 @@ pub enum Command {
         #[arg(value_parser = ["report", "snapshot"])]
         which: String,
     },
+    /// Compare two JSON reports (or snapshots, evaluated first): new, resolved and changed
+    /// findings and the score change. Exit 1 when readiness regressed.
+    Diff(diff::DiffArgs),
+    /// Write a commented drready.toml with every option at its default. Touches nothing in AWS.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the configuration.
+    #[arg(long, default_value = "drready.toml", value_name = "FILE")]
+    pub path: PathBuf,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,8 +123,9 @@ pub struct ReportArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub policies: PolicyArgs,
-    /// Output format, repeatable: `table`, `json`, optionally `=FILE` to write to a file
-    /// (e.g. `--format table --format json=report.json`). Default: table on stdout.
+    /// Output format, repeatable: `table`, `json`, `sarif`, `junit`, `markdown`, optionally
+    /// `=FILE` to write to a file (e.g. `--format table --format sarif=drready.sarif`).
+    /// Default: table on stdout.
     #[arg(long, short = 'f', value_name = "FORMAT[=FILE]")]
     pub format: Vec<String>,
     /// Fail the gate (exit 1) when the overall score is below this (0–100).
@@ -122,6 +141,12 @@ pub struct ReportArgs {
     /// Colour in the table: auto (only on a terminal), always, never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: String,
+    /// List every rule in SARIF `tool.driver.rules`, not only the rules with a result.
+    #[arg(long)]
+    pub sarif_all_rules: bool,
+    /// A JSON report of an earlier run: the Markdown report adds a trend section against it.
+    #[arg(long, value_name = "REPORT.json", env = "DRREADY_PREVIOUS")]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +162,9 @@ pub struct EvaluateArgs {
 pub enum Format {
     Table,
     Json,
+    Sarif,
+    Junit,
+    Markdown,
 }
 
 impl Format {
@@ -144,6 +172,9 @@ impl Format {
         match s {
             "table" => Some(Format::Table),
             "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "junit" => Some(Format::Junit),
+            "markdown" | "md" => Some(Format::Markdown),
             _ => None,
         }
     }
@@ -172,7 +203,8 @@ pub fn parse_outputs(specs: &[String]) -> Result<Vec<Output>> {
         };
         let format = Format::parse(name).ok_or_else(|| {
             UsageError(format!(
-                "--format `{name}` is not a format; use table or json (optionally =FILE)"
+                "--format `{name}` is not a format; use table, json, sarif, junit or markdown \
+                 (optionally =FILE)"
             ))
         })?;
         if let Some(p) = &path {
@@ -249,8 +281,11 @@ fn init_logging(verbose: u8, quiet: bool) {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus> {
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Evaluate(args) => evaluate(args),
+        Command::Evaluate(args) => evaluate(args, quiet),
+        Command::Diff(args) => diff::run(args, quiet),
+        Command::Init(args) => init(args, quiet),
         Command::Policies(PoliciesCommand::List(args)) => list(args),
         Command::Policies(PoliciesCommand::Test(args)) => test(args),
         Command::Explain(args) => explain(args),
@@ -265,13 +300,18 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     }
 }
 
-/// Loads the config named on the command line (or ./drready.toml) and applies flag overrides.
-pub fn load_config(args: &ReportArgs) -> Result<Config> {
-    let mut config = match &args.config {
+/// Loads the given config file, or ./drready.toml when it exists, or the defaults.
+pub fn load_config_file(path: Option<&Path>) -> Result<Config> {
+    Ok(match path {
         Some(p) => Config::load(p)?,
         None if Path::new("drready.toml").is_file() => Config::load(Path::new("drready.toml"))?,
         None => Config::default(),
-    };
+    })
+}
+
+/// Loads the config named on the command line (or ./drready.toml) and applies flag overrides.
+pub fn load_config(args: &ReportArgs) -> Result<Config> {
+    let mut config = load_config_file(args.config.as_deref())?;
     if let Some(v) = args.fail_under {
         if !(0.0..=100.0).contains(&v) {
             bail!(UsageError(format!(
@@ -301,22 +341,95 @@ fn load_policies(args: &PolicyArgs) -> Result<PolicySet> {
     PolicySet::load(!args.no_builtin, &args.policy, false)
 }
 
-fn evaluate(args: EvaluateArgs) -> Result<ExitStatus> {
+fn evaluate(args: EvaluateArgs, quiet: bool) -> Result<ExitStatus> {
     let outputs = parse_outputs(&args.report.format)?;
     let config = load_config(&args.report)?;
     let policies = load_policies(&args.report.policies)?;
+    let previous = load_previous(&args.report, &outputs)?;
     let snapshot = crate::snapshot::load(&args.snapshot)?;
     let report = crate::pipeline::evaluate(&snapshot, &config, &policies)?;
-    emit(&report, &outputs, &args.report.color)?;
+    if !quiet {
+        warn_waivers(&report);
+    }
+    let sarif = SarifOptions {
+        all_rules: args.report.sarif_all_rules,
+        root: std::env::current_dir().ok(),
+        ..SarifOptions::default()
+    };
+    emit(
+        &report,
+        &outputs,
+        &args.report.color,
+        &sarif,
+        previous.as_ref(),
+    )?;
     Ok(report.gate.status)
 }
 
+/// Loads `--previous`; it only feeds the Markdown report, so asking for it without one is an error.
+pub fn load_previous(args: &ReportArgs, outputs: &[Output]) -> Result<Option<Report>> {
+    let Some(path) = &args.previous else {
+        return Ok(None);
+    };
+    if !outputs.iter().any(|o| o.format == Format::Markdown) {
+        bail!(UsageError(format!(
+            "--previous {} is only used by the Markdown report; add --format markdown[=FILE]",
+            path.display()
+        )));
+    }
+    Ok(Some(crate::report::load(path)?))
+}
+
+/// Warns on stderr about waivers that expired or match nothing.
+pub fn warn_waivers(report: &Report) {
+    use crate::findings::WaiverStatus;
+    for w in &report.waivers {
+        let what = match w.status {
+            WaiverStatus::Expired => format!(
+                "expired on {} ({} days ago) and no longer hides its {} finding{}",
+                w.waiver.expires,
+                -w.days_left,
+                w.matched,
+                crate::report::markdown::plural(w.matched)
+            ),
+            WaiverStatus::Unmatched => {
+                "matches no finding; remove it, or fix its rule id or resource pattern".into()
+            }
+            WaiverStatus::Active => continue,
+        };
+        eprintln!(
+            "warning: waiver at {} ({} on {}) {what}",
+            w.waiver.location, w.waiver.rule, w.waiver.resource
+        );
+    }
+}
+
+fn init(args: InitArgs, quiet: bool) -> Result<ExitStatus> {
+    crate::init::write(&args.path, args.force)?;
+    if !quiet {
+        eprintln!(
+            "wrote {}: set the [primary] and [standby] regions, then run `drready scan`",
+            args.path.display()
+        );
+    }
+    Ok(ExitStatus::Ready)
+}
+
 /// Renders every requested output; files are written atomically.
-pub fn emit(report: &Report, outputs: &[Output], color: &str) -> Result<()> {
+pub fn emit(
+    report: &Report,
+    outputs: &[Output],
+    color: &str,
+    sarif: &SarifOptions,
+    previous: Option<&Report>,
+) -> Result<()> {
     for o in outputs {
         let to_tty = o.path.is_none() && std::io::stdout().is_terminal();
         let text = match o.format {
             Format::Json => crate::report::json::render(report)?,
+            Format::Sarif => crate::report::sarif::render(report, sarif)?,
+            Format::Junit => crate::report::junit::render(report)?,
+            Format::Markdown => crate::report::markdown::render(report, previous)?,
             Format::Table => {
                 let color = match color {
                     "always" => true,
@@ -429,4 +542,5 @@ pub fn is_usage_error(e: &anyhow::Error) -> bool {
         || e.is::<ConfigError>()
         || e.is::<crate::snapshot::SnapshotError>()
         || e.is::<crate::policy::PolicyError>()
+        || e.is::<crate::report::ReportError>()
 }

@@ -383,11 +383,7 @@ impl Config {
 
         let mut waivers = Vec::new();
         for (i, w) in raw.waiver.into_iter().enumerate() {
-            let header = text
-                .match_indices("[[waiver]]")
-                .nth(i)
-                .map(|(at, _)| at)
-                .unwrap_or(0);
+            let header = waiver_headers(text).nth(i).unwrap_or(0);
             let need = |name: &str| {
                 err(
                     header..header,
@@ -440,6 +436,18 @@ impl Config {
             waivers,
         })
     }
+}
+
+/// Byte offsets of the `[[waiver]]` table headers (not of the words in comments).
+fn waiver_headers(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        t.starts_with("[[waiver]]")
+            .then_some(at + line.len() - t.len())
+    })
 }
 
 /// 1-based line and column of a byte offset.

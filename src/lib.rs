@@ -6,9 +6,11 @@
 
 pub mod cli;
 pub mod config;
+pub mod evidence;
 pub mod findings;
 pub mod fsutil;
 pub mod gate;
+pub mod init;
 pub mod parity;
 pub mod pipeline;
 pub mod policy;

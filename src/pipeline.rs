@@ -23,6 +23,7 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
     };
     let parity = crate::parity::pair(&scoped.primary, &scoped.standby, &opts);
     let input = crate::policy::input::build(&scoped, &parity, config)?;
+    let recovery_points = crate::evidence::recovery_points(&scoped, &parity, config);
     let results = crate::policy::evaluate(policies, &scoped, input)?;
     let today = chrono::Utc::now().date_naive();
     let (findings, waivers) =
@@ -49,6 +50,7 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
             waivers,
             scores,
             out_of_scope,
+            recovery_points,
         },
         config,
         gate,

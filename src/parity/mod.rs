@@ -156,7 +156,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         &standby.ec2.security_groups,
     );
 
-    let images = Matcher::new("image", opts).run(
+    let images = Matcher::new("image", opts).lineage_first().run(
         &primary.ec2.images,
         &standby.ec2.images,
         |img| vec![img.id.clone()],
@@ -171,7 +171,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
             keys
         },
     );
-    let snapshots = Matcher::new("snapshot", opts).run(
+    let snapshots = Matcher::new("snapshot", opts).lineage_first().run(
         &primary.ec2.snapshots,
         &standby.ec2.snapshots,
         |s| vec![s.id.clone()],
@@ -283,11 +283,23 @@ struct KindResult {
 struct Matcher<'a> {
     kind: &'static str,
     opts: &'a PairingOptions,
+    /// Try lineage before names: for copies (AMIs, snapshots) lineage is proof, while names are
+    /// often reused across versions and would pair a new image with an old copy.
+    lineage_first: bool,
 }
 
 impl<'a> Matcher<'a> {
     fn new(kind: &'static str, opts: &'a PairingOptions) -> Self {
-        Matcher { kind, opts }
+        Matcher {
+            kind,
+            opts,
+            lineage_first: false,
+        }
+    }
+
+    fn lineage_first(mut self) -> Self {
+        self.lineage_first = true;
+        self
     }
 
     /// Pairs one kind. `primary_keys`/`standby_keys` give lineage keys: a primary and a standby
@@ -325,34 +337,56 @@ impl<'a> Matcher<'a> {
             }
         }
 
-        // 2. name after region-token rewriting.
-        let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(standby.len());
-        for (i, s) in standby.iter().enumerate() {
-            if !taken[i] && !s.name().is_empty() {
-                by_name.entry(s.name()).or_insert(i);
-            }
-        }
-        for (pi, p) in primary.iter().enumerate() {
-            if matched[pi].is_some() || p.name().is_empty() {
-                continue;
-            }
-            let wanted = self.opts.rewriter.rewrite(p.name());
-            if let Some(&si) = by_name.get(wanted.as_str()).filter(|&&si| !taken[si]) {
-                taken[si] = true;
-                matched[pi] = Some((si, Strategy::Name));
-            }
-        }
-
-        // 3. lineage.
-        let mut by_lineage: HashMap<String, usize> = HashMap::new();
-        for (i, s) in standby.iter().enumerate() {
-            if !taken[i] {
-                for k in standby_keys(s) {
-                    by_lineage.entry(k).or_insert(i);
+        // Name after region-token rewriting; only names that are unique on both sides.
+        let by_name_step = |taken: &mut Vec<bool>, matched: &mut Vec<Option<(usize, Strategy)>>| {
+            let mut by_name: HashMap<&str, Option<usize>> = HashMap::with_capacity(standby.len());
+            for (i, s) in standby.iter().enumerate() {
+                if !taken[i] && !s.name().is_empty() {
+                    by_name
+                        .entry(s.name())
+                        .and_modify(|v| *v = None)
+                        .or_insert(Some(i));
                 }
             }
-        }
-        if !by_lineage.is_empty() {
+            let wanted: Vec<Option<String>> = primary
+                .iter()
+                .enumerate()
+                .map(|(pi, p)| {
+                    (matched[pi].is_none() && !p.name().is_empty())
+                        .then(|| self.opts.rewriter.rewrite(p.name()))
+                })
+                .collect();
+            let mut demand: HashMap<&str, usize> = HashMap::new();
+            for w in wanted.iter().flatten() {
+                *demand.entry(w.as_str()).or_default() += 1;
+            }
+            for (pi, w) in wanted.iter().enumerate() {
+                let Some(w) = w else { continue };
+                if demand.get(w.as_str()) != Some(&1) {
+                    continue;
+                }
+                if let Some(&Some(si)) = by_name.get(w.as_str()) {
+                    if !taken[si] {
+                        taken[si] = true;
+                        matched[pi] = Some((si, Strategy::Name));
+                    }
+                }
+            }
+        };
+
+        // Lineage: a primary and a standby resource sharing a key.
+        let lineage_step = |taken: &mut Vec<bool>, matched: &mut Vec<Option<(usize, Strategy)>>| {
+            let mut by_lineage: HashMap<String, usize> = HashMap::new();
+            for (i, s) in standby.iter().enumerate() {
+                if !taken[i] {
+                    for k in standby_keys(s) {
+                        by_lineage.entry(k).or_insert(i);
+                    }
+                }
+            }
+            if by_lineage.is_empty() {
+                return;
+            }
             for (pi, p) in primary.iter().enumerate() {
                 if matched[pi].is_some() {
                     continue;
@@ -365,6 +399,14 @@ impl<'a> Matcher<'a> {
                     matched[pi] = Some((si, Strategy::Lineage));
                 }
             }
+        };
+
+        if self.lineage_first {
+            lineage_step(&mut taken, &mut matched);
+            by_name_step(&mut taken, &mut matched);
+        } else {
+            by_name_step(&mut taken, &mut matched);
+            lineage_step(&mut taken, &mut matched);
         }
 
         let mut out = KindResult {

@@ -165,3 +165,38 @@ fn copied_snapshot_description() {
     assert_eq!(copied_snapshot_source("Copied snap-1"), None);
     assert_eq!(copied_snapshot_source("[Copied vol-1 from x]"), None);
 }
+
+#[test]
+fn reused_names_do_not_pair_a_new_image_with_an_old_copy() {
+    let mut p = site("us-east-1", "1");
+    let mut s = site("us-west-2", "1");
+    // Two primary versions named alike; only the old one was copied.
+    p.ec2.images = vec![
+        image("us-east-1", "ami-new", "web-latest", &[]),
+        image("us-east-1", "ami-old", "web-latest", &[]),
+    ];
+    s.ec2.images = vec![image(
+        "us-west-2",
+        "ami-copy",
+        "web-latest",
+        &[("dr:source-ami-id", "ami-old")],
+    )];
+    let parity = pair(&p, &s, &opts());
+    assert_eq!(parity.pairs.len(), 1);
+    assert_eq!(parity.pairs[0].primary_id, "ami-old");
+    assert_eq!(parity.pairs[0].strategy, Strategy::Lineage);
+    assert_eq!(parity.missing_in_standby[0].id, "ami-new");
+}
+
+#[test]
+fn ambiguous_names_are_not_paired() {
+    let mut p = site("us-east-1", "1");
+    let mut s = site("us-west-2", "1");
+    p.ec2.launch_templates = vec![lt("us-east-1", "lt-1", "web", "m5.large")];
+    s.ec2.launch_templates = vec![
+        lt("us-west-2", "lt-8", "web", "m5.large"),
+        lt("us-west-2", "lt-9", "web", "m5.large"),
+    ];
+    let parity = pair(&p, &s, &opts());
+    assert!(parity.pairs.is_empty());
+}

@@ -1,7 +1,9 @@
 //! The report model — everything a renderer needs — and the renderers, one per format.
 
+pub mod diff;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
 pub mod table;
 
@@ -38,6 +40,9 @@ pub struct Report {
     /// Resources left out because they carry the scope tag with value `none`.
     pub out_of_scope: usize,
     pub objectives: Objectives,
+    /// Observed recovery points per workload, next to the RPO (docs/output-formats.md).
+    #[serde(default)]
+    pub recovery_points: Vec<crate::evidence::RecoveryPoint>,
     pub score: ScoreSection,
     pub gate: GateResult,
     pub summary: Summary,
@@ -152,6 +157,7 @@ pub struct Evaluated<'a> {
     pub waivers: Vec<WaiverReport>,
     pub scores: Scores,
     pub out_of_scope: usize,
+    pub recovery_points: Vec<crate::evidence::RecoveryPoint>,
 }
 
 impl Report {
@@ -164,6 +170,7 @@ impl Report {
             waivers,
             scores,
             out_of_scope,
+            recovery_points,
         } = e;
         let rules: Vec<RuleEntry> = results
             .iter()
@@ -220,6 +227,7 @@ impl Report {
             },
             out_of_scope,
             objectives: config.objectives.clone(),
+            recovery_points,
             score: ScoreSection {
                 overall: scores.overall,
                 formula: Cow::Borrowed(crate::score::FORMULA),
@@ -261,4 +269,113 @@ fn judged(r: &RuleResult, findings: &[Finding]) -> Vec<String> {
 /// `PRIMARY_REGION/STANDBY_REGION`, the site pair used in fingerprints.
 pub fn site_pair(snapshot: &Snapshot) -> String {
     format!("{}/{}", snapshot.primary.region, snapshot.standby.region)
+}
+
+/// A report file that cannot be used: a usage error (exit 2). The message names the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ReportError(pub String);
+
+/// Reads a JSON report written by `--format json=FILE` (for `--previous` and `drready diff`).
+pub fn load(path: &std::path::Path) -> anyhow::Result<Report> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ReportError(format!(
+            "cannot read report {}: {e}; write one with `drready evaluate SNAPSHOT --format \
+             json=FILE`",
+            path.display()
+        ))
+    })?;
+    parse(&text, &path.display().to_string())
+}
+
+/// Parses a JSON report; `origin` names it in errors.
+pub fn parse(text: &str, origin: &str) -> anyhow::Result<Report> {
+    let bad = |msg: String| -> anyhow::Error { ReportError(msg).into() };
+    match probe(text, origin)? {
+        DocumentKind::Snapshot => {
+            return Err(bad(format!(
+                "{origin} is a snapshot, not a report; evaluate it first (`drready evaluate \
+                 {origin} --format json=report.json`) or compare snapshots with `drready diff`"
+            )));
+        }
+        DocumentKind::Report => {}
+    }
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        bad(format!(
+            "report {origin}: at $.{}: {}; write it again with `--format json=FILE`",
+            e.path(),
+            e.inner()
+        ))
+    })
+}
+
+/// What kind of drready JSON file a text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// A JSON report (`report_version`).
+    Report,
+    /// A snapshot (`schema_version`).
+    Snapshot,
+}
+
+/// Tells a report from a snapshot by its version field, and checks the report version.
+pub fn probe(text: &str, origin: &str) -> anyhow::Result<DocumentKind> {
+    #[derive(Deserialize)]
+    struct Versions {
+        report_version: Option<serde_json::Value>,
+        schema_version: Option<serde_json::Value>,
+    }
+    let v: Versions = serde_json::from_str(text).map_err(|e| {
+        ReportError(format!(
+            "{origin} is not a drready JSON report or snapshot: {e}"
+        ))
+    })?;
+    match (v.report_version, v.schema_version) {
+        (Some(serde_json::Value::Number(n)), _) if n.as_u64() == Some(REPORT_VERSION as u64) => {
+            Ok(DocumentKind::Report)
+        }
+        (Some(other), _) => Err(ReportError(format!(
+            "report {origin}: report_version {other} is not supported; this drready reads \
+             report_version {REPORT_VERSION}. Evaluate the snapshot again with this release"
+        ))
+        .into()),
+        (None, Some(_)) => Ok(DocumentKind::Snapshot),
+        (None, None) => Err(ReportError(format!(
+            "{origin} has neither `report_version` nor `schema_version`; it is not a drready JSON \
+             report or snapshot"
+        ))
+        .into()),
+    }
+}
+
+/// A report, or a snapshot still to evaluate.
+#[derive(Debug)]
+pub enum Document {
+    Report(Box<Report>),
+    Snapshot(Box<Snapshot>),
+}
+
+/// Reads a JSON report or a snapshot, telling them apart by `report_version` / `schema_version`.
+pub fn load_document(path: &std::path::Path) -> anyhow::Result<Document> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ReportError(format!("cannot read {}: {e}", path.display())))?;
+    if meta.len() > crate::snapshot::MAX_SNAPSHOT_BYTES {
+        // Only a snapshot can be this large; let the snapshot loader explain the limit.
+        return crate::snapshot::load(path).map(|s| Document::Snapshot(Box::new(s)));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| ReportError(format!("cannot read {}: {e}", path.display())))?;
+    let origin = path.display().to_string();
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        ReportError(format!(
+            "{origin} is not UTF-8 text; give a JSON report or a snapshot"
+        ))
+    })?;
+    match probe(text, &origin)? {
+        DocumentKind::Report => Ok(Document::Report(Box::new(parse(text, &origin)?))),
+        DocumentKind::Snapshot => Ok(Document::Snapshot(Box::new(crate::snapshot::parse(
+            &bytes, &origin,
+        )?))),
+    }
 }

@@ -129,10 +129,10 @@ pub fn log(report: &Report, opts: &SarifOptions) -> Sarif {
         .collect::<Vec<_>>();
 
     let driver = ToolComponent::builder()
-        .name(report.tool.name)
+        .name(report.tool.name.as_ref())
         .full_name(format!("{} {}", report.tool.name, report.tool.version))
-        .version(report.tool.version)
-        .semantic_version(report.tool.version)
+        .version(report.tool.version.as_ref())
+        .semantic_version(report.tool.version.as_ref())
         .information_uri(INFORMATION_URI)
         .rules(rules.values().map(|r| descriptor(r)).collect::<Vec<_>>())
         .build();

@@ -31,6 +31,21 @@ fn fmt_score(s: Option<f64>) -> String {
     s.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}"))
 }
 
+/// `90061` → `1d 1h`, `5400` → `1h 30m`, `None` → `none`.
+pub fn fmt_age(secs: Option<i64>) -> String {
+    let Some(s) = secs else {
+        return "none".into();
+    };
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    match (d, h, m) {
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
 fn score_color(s: Option<f64>) -> Color {
     match s {
         Some(v) if v >= 100.0 => Color::Green,
@@ -114,6 +129,70 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
         Cell::new(r.summary.rules_not_applicable),
     ]);
     let _ = writeln!(out, "Readiness by category (rules)\n{t}\n");
+
+    if !r.parity.summary.is_empty() {
+        let mut t = new_table(opts);
+        t.set_header([
+            "Resource",
+            "Paired",
+            "Missing in standby",
+            "Extra in standby",
+        ]);
+        for (kind, k) in &r.parity.summary {
+            let missing = cell(
+                k.missing_in_standby,
+                (k.missing_in_standby > 0).then_some(Color::Yellow),
+                opts,
+            );
+            t.add_row(vec![
+                Cell::new(kind),
+                Cell::new(k.pairs),
+                missing,
+                Cell::new(k.extra_in_standby),
+            ]);
+        }
+        let _ = writeln!(
+            out,
+            "Pairing (primary → standby; strategies per pair in the JSON report)\n{t}\n"
+        );
+    }
+
+    if !r.recovery_points.is_empty() {
+        let mut t = new_table(opts);
+        t.set_header([
+            "Workload",
+            "Tier",
+            "AMIs copied",
+            "Newest AMI copy",
+            "Volumes copied",
+            "Oldest volume point",
+            "Buckets with RTC",
+            "Within RPO",
+        ]);
+        for w in &r.recovery_points {
+            let within = match w.within_rpo {
+                Some(true) => cell("yes", Some(Color::Green), opts),
+                Some(false) => cell("no", Some(Color::Red), opts),
+                None => cell("unknown", Some(Color::Yellow), opts),
+            };
+            t.add_row(vec![
+                Cell::new(&w.workload),
+                Cell::new(&w.tier),
+                Cell::new(format!("{}/{}", w.images.copied, w.images.primary)),
+                Cell::new(fmt_age(w.images.newest_copy_age_seconds)),
+                Cell::new(format!("{}/{}", w.snapshots.copied, w.snapshots.primary)),
+                Cell::new(fmt_age(w.snapshots.newest_copy_age_seconds)),
+                Cell::new(format!("{}/{}", w.buckets_replicated_with_rtc, w.buckets)),
+                within,
+            ]);
+        }
+        let rpo = r.objectives.rpo_seconds;
+        let _ = writeln!(
+            out,
+            "Recovery points in the standby (RPO {})\n{t}\n",
+            fmt_age(Some(rpo as i64))
+        );
+    }
 
     let unwaived: Vec<_> = r.unwaived().collect();
     if unwaived.is_empty() {

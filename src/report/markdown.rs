@@ -1,0 +1,560 @@
+//! The Markdown audit report: renders on GitHub (PR comments, wikis, archived evidence).
+//!
+//! Deterministic: sorted as the report is, and no clock but the report's own fields.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::{Report, SiteSummary};
+use crate::findings::{Finding, WaiverReport, WaiverStatus};
+use crate::gate::ExitStatus;
+use crate::policy::{Category, RuleStatus, Severity};
+
+/// Waivers that expire within this many days are flagged.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Renders the audit report; with `previous`, adds a trend section against it.
+pub fn render(report: &Report, previous: Option<&Report>) -> Result<String> {
+    let mut out = String::new();
+    header(&mut out, report);
+    verdict(&mut out, report);
+    scores(&mut out, report);
+    if let Some(prev) = previous {
+        let diff = super::diff::compare(prev, report);
+        let _ = writeln!(out, "## Trend since the previous report\n");
+        super::diff::markdown_body(&mut out, &diff, "###");
+    }
+    objectives(&mut out, report);
+    findings(&mut out, report);
+    waivers(&mut out, report);
+    collection(&mut out, report);
+    Ok(out)
+}
+
+fn header(out: &mut String, r: &Report) {
+    let (p, s) = (&r.sites.primary, &r.sites.standby);
+    let _ = writeln!(
+        out,
+        "# DR readiness audit: {} → {}\n",
+        cell(&p.region),
+        cell(&s.region)
+    );
+    let _ = writeln!(
+        out,
+        "Site pair {} · snapshot collected **{}** · report generated {} by drready {} · \
+         configuration {}\n",
+        code(&r.site_pair),
+        time(r.collected_at),
+        time(r.generated_at),
+        cell(&r.tool.version),
+        r.config_file
+            .as_deref()
+            .map_or_else(|| "built-in defaults".to_string(), code)
+    );
+    let _ = writeln!(out, "| | Primary | Standby |\n|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| Account | {} | {} |",
+        code(&p.account),
+        code(&s.account)
+    );
+    let _ = writeln!(
+        out,
+        "| Region | {} | {} |",
+        code(&p.region),
+        code(&s.region)
+    );
+    let _ = writeln!(
+        out,
+        "| Collected | {} | {} |",
+        time(p.collected_at),
+        time(s.collected_at)
+    );
+    let _ = writeln!(
+        out,
+        "| Inventory | {} | {} |\n",
+        completeness(p),
+        completeness(s)
+    );
+}
+
+fn completeness(s: &SiteSummary) -> String {
+    match s.collection_errors.len() {
+        0 => "complete".into(),
+        n => format!("**incomplete** ({n} collection error{})", plural(n)),
+    }
+}
+
+fn verdict(out: &mut String, r: &Report) {
+    let g = &r.gate;
+    let word = match g.status {
+        ExitStatus::Ready if g.incomplete => "READY (partial inventory)",
+        ExitStatus::Ready => "READY",
+        ExitStatus::NotReady => "NOT READY",
+        ExitStatus::Incomplete => "UNKNOWN: inventory incomplete",
+        ExitStatus::UsageError => "ERROR",
+    };
+    let _ = writeln!(out, "## Verdict: {word}\n");
+    let _ = writeln!(
+        out,
+        "Overall readiness **{} / 100**. The gate {} (exit {}){}",
+        score(r.score.overall),
+        if g.passed { "passed" } else { "failed" },
+        g.exit_code,
+        if g.reasons.is_empty() { "." } else { ":" }
+    );
+    if !g.reasons.is_empty() {
+        out.push('\n');
+        for reason in &g.reasons {
+            let _ = writeln!(out, "- {}", cell(reason));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nGate settings: fail under {} · fail on {} · partial inventory {}.\n",
+        g.fail_under
+            .map_or_else(|| "not set".to_string(), |v| format!("{v}")),
+        g.fail_on
+            .map_or_else(|| "never".to_string(), |s| s.to_string()),
+        if g.allow_partial {
+            "allowed"
+        } else {
+            "not allowed (exit 3)"
+        }
+    );
+}
+
+fn scores(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Scores\n");
+    let _ = writeln!(
+        out,
+        "| Category | Score | Rules passed | Failed | Unknown | Not applicable |\n\
+         |---|--:|--:|--:|--:|--:|"
+    );
+    for c in &r.score.categories {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            c.category,
+            score(c.score),
+            c.rules_passed,
+            c.rules_failed,
+            c.rules_unknown,
+            c.rules_not_applicable
+        );
+    }
+    let s = &r.summary;
+    let _ = writeln!(
+        out,
+        "| **overall** | **{}** | {} | {} | {} | {} |\n",
+        score(r.score.overall),
+        s.rules_passed,
+        s.rules_failed,
+        s.rules_unknown,
+        s.rules_not_applicable
+    );
+    let _ = writeln!(
+        out,
+        "How the score is computed: {}.\n",
+        cell(&r.score.formula)
+    );
+}
+
+fn objectives(out: &mut String, r: &Report) {
+    let o = &r.objectives;
+    let _ = writeln!(out, "## Recovery objectives\n");
+    let _ = writeln!(out, "| Objective | Target | Observed |\n|---|---|---|");
+    for (name, secs) in [
+        ("RPO: most recent data that may be lost", o.rpo_seconds),
+        ("RTO: longest time to recover", o.rto_seconds),
+        ("Largest DNS TTL on failover records", o.dns_ttl_max_seconds),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {name} | {} ({secs} s) | not measured |",
+            duration(secs)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| Failback to the primary region | {} | — |",
+        if o.failback {
+            "required"
+        } else {
+            "not required"
+        }
+    );
+    let _ = writeln!(out, "| Default DR tier | {} | — |\n", cell(&o.default_tier));
+    let _ = writeln!(
+        out,
+        "This report carries no measured recovery points; rules judge the inventory against \
+         these targets and report what misses them under Findings.\n"
+    );
+}
+
+fn findings(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Findings\n");
+    let unwaived: Vec<&Finding> = r.unwaived().collect();
+    let by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| r.summary.by_severity.get(s).map(|n| format!("{n} {s}")))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} unwaived finding{}{}; {} waived (see Waivers).\n",
+        unwaived.len(),
+        plural(unwaived.len()),
+        if by_sev.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_sev.join(", "))
+        },
+        r.summary.waived
+    );
+    for cat in Category::ALL {
+        let in_cat: Vec<&Finding> = unwaived
+            .iter()
+            .copied()
+            .filter(|f| f.category == cat)
+            .collect();
+        let cat_score = r
+            .score
+            .categories
+            .iter()
+            .find(|c| c.category == cat)
+            .and_then(|c| c.score);
+        let _ = writeln!(out, "### {cat} (score {})\n", score(cat_score));
+        if in_cat.is_empty() {
+            let _ = writeln!(out, "No unwaived findings.\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "| Severity | Rule | Site | Resource | Finding | Remediation |\n\
+                 |---|---|---|---|---|---|"
+            );
+            for f in &in_cat {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    f.severity,
+                    code(&f.rule_id),
+                    f.site,
+                    code(&f.resource),
+                    cell(&f.message),
+                    cell(&f.remediation)
+                );
+            }
+            out.push('\n');
+        }
+        let unknown: Vec<_> = r
+            .rules
+            .iter()
+            .filter(|x| x.category == cat && x.status == RuleStatus::Unknown)
+            .collect();
+        if !unknown.is_empty() {
+            let _ = writeln!(out, "Not judged, counted against the score:\n");
+            for u in unknown {
+                let _ = writeln!(
+                    out,
+                    "- {} {}: {}",
+                    code(&u.id),
+                    cell(&u.title),
+                    cell(&u.unknown_because.join("; "))
+                );
+            }
+            out.push('\n');
+        }
+        let failing: BTreeSet<&str> = in_cat.iter().map(|f| f.rule_id.as_str()).collect();
+        for rule in r.rules.iter().filter(|x| failing.contains(x.id.as_str())) {
+            let _ = writeln!(
+                out,
+                "<details><summary>How to fix {}: {}</summary>\n\n{}\n",
+                rule.id,
+                html(&rule.title),
+                html(&rule.why)
+            );
+            if !rule.remediation_detail.is_empty() {
+                let fence = fence_for(&rule.remediation_detail);
+                let _ = writeln!(out, "{fence}text\n{}\n{fence}\n", rule.remediation_detail);
+            }
+            for link in &rule.references {
+                let _ = writeln!(out, "- <{link}>");
+            }
+            if !rule.references.is_empty() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "</details>\n");
+        }
+    }
+}
+
+fn waivers(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Waivers\n");
+    if r.waivers.is_empty() {
+        let _ = writeln!(out, "No waivers are configured.\n");
+        return;
+    }
+    let count = |s: WaiverStatus| r.waivers_with(s).count();
+    let soon = r.waivers.iter().filter(|w| expiring_soon(w)).count();
+    let _ = writeln!(
+        out,
+        "{} in force ({} expiring within {EXPIRY_WARNING_DAYS} days), {} expired, {} matching \
+         nothing.\n",
+        count(WaiverStatus::Active),
+        soon,
+        count(WaiverStatus::Expired),
+        count(WaiverStatus::Unmatched)
+    );
+    let _ = writeln!(
+        out,
+        "| Status | Rule | Resources | Reason | Expires | Owner | Ticket | Findings | Declared at |\n\
+         |---|---|---|---|---|---|---|--:|---|"
+    );
+    for w in &r.waivers {
+        let status = match w.status {
+            WaiverStatus::Active => "in force",
+            WaiverStatus::Expired => "**expired**: hides nothing",
+            WaiverStatus::Unmatched => "**unmatched**: matches no finding",
+        };
+        let flag = if expiring_soon(w) {
+            format!(
+                " · ⚠️ expires in {} day{}",
+                w.days_left,
+                plural(w.days_left)
+            )
+        } else {
+            String::new()
+        };
+        let expires = if w.days_left < 0 {
+            format!("{} ({} days ago)", w.waiver.expires, -w.days_left)
+        } else {
+            w.waiver.expires.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "| {status}{flag} | {} | {} | {} | {expires} | {} | {} | {} | {} |",
+            code(&w.waiver.rule),
+            code(&w.waiver.resource),
+            cell(&w.waiver.reason),
+            w.waiver.owner.as_deref().map_or_else(|| "—".into(), cell),
+            w.waiver.ticket.as_deref().map_or_else(|| "—".into(), cell),
+            w.matched,
+            code(&w.waiver.location)
+        );
+    }
+    out.push('\n');
+    let waived: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_some()).collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "### Findings hidden by waivers ({})\n", waived.len());
+        let _ = writeln!(
+            out,
+            "| Severity | Rule | Site | Resource | Finding | Waiver |\n|---|---|---|---|---|---|"
+        );
+        for f in waived {
+            let w = f.waived.as_ref().expect("filtered on waived");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} (until {}, {}) |",
+                f.severity,
+                code(&f.rule_id),
+                f.site,
+                code(&f.resource),
+                cell(&f.message),
+                cell(&w.reason),
+                w.expires,
+                code(&w.location)
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// In force but expiring within [`EXPIRY_WARNING_DAYS`].
+pub fn expiring_soon(w: &WaiverReport) -> bool {
+    w.status != WaiverStatus::Expired && w.days_left <= EXPIRY_WARNING_DAYS
+}
+
+fn collection(out: &mut String, r: &Report) {
+    let (p, s) = (&r.sites.primary, &r.sites.standby);
+    let _ = writeln!(out, "## What was collected\n");
+    let _ = writeln!(
+        out,
+        "| Resource kind | Primary {} | Standby {} | Paired | Missing in standby | Extra in standby |\n\
+         |---|--:|--:|--:|--:|--:|",
+        cell(&p.region),
+        cell(&s.region)
+    );
+    let kinds: BTreeSet<&str> = p
+        .resources
+        .keys()
+        .chain(s.resources.keys())
+        .chain(r.parity.summary.keys())
+        .map(String::as_str)
+        .collect();
+    let count = |site: &SiteSummary, k: &str| {
+        site.resources
+            .get(k)
+            .map_or_else(|| "—".to_string(), |n| n.to_string())
+    };
+    for k in kinds {
+        // Kinds the pairing does not judge (volumes, zones, ...) have no pairing columns.
+        let pairing = r.parity.summary.get(k).map_or_else(
+            || "— | — | —".to_string(),
+            |ps| {
+                format!(
+                    "{} | {} | {}",
+                    ps.pairs, ps.missing_in_standby, ps.extra_in_standby
+                )
+            },
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {pairing} |",
+            cell(k),
+            count(p, k),
+            count(s, k),
+        );
+    }
+    let total = |site: &SiteSummary| site.resources.values().sum::<usize>();
+    let _ = writeln!(
+        out,
+        "| **total** | **{}** | **{}** | | | |\n",
+        total(p),
+        total(s)
+    );
+    if r.out_of_scope > 0 {
+        let _ = writeln!(
+            out,
+            "{} resource{} left out of scope (scope tag set to `none`).\n",
+            r.out_of_scope,
+            plural(r.out_of_scope)
+        );
+    }
+    if !p.api_calls.is_empty() || !s.api_calls.is_empty() {
+        let _ = writeln!(out, "| Site | API | Calls |\n|---|---|--:|");
+        for (role, site) in [("primary", p), ("standby", s)] {
+            for (api, n) in &site.api_calls {
+                let _ = writeln!(out, "| {role} | {} | {n} |", code(api));
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "### What could not be collected\n");
+    if p.collection_errors.is_empty() && s.collection_errors.is_empty() {
+        let _ = writeln!(out, "Nothing: both sites were read completely.");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| Site | Service | API | Error | Message | Resource |\n|---|---|---|---|---|---|"
+    );
+    for (role, site) in [("primary", p), ("standby", s)] {
+        for e in &site.collection_errors {
+            let _ = writeln!(
+                out,
+                "| {role} | {} | {} | {} | {} | {} |",
+                e.service,
+                code(&e.api),
+                code(&e.code),
+                cell(&e.message),
+                e.resource.as_deref().map_or_else(|| "—".into(), code)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nRules that read these services are unknown: not ready until they can be judged."
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// Helpers shared with the diff renderer
+// ------------------------------------------------------------------------------------------
+
+/// Text safe inside a table cell: `|` escaped, line breaks as `<br>`, no raw HTML.
+pub fn cell(s: &str) -> String {
+    html(s)
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+        .replace('|', "\\|")
+}
+
+/// Text with `<`, `>` and `&` as entities.
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A code span safe inside a table cell.
+pub fn code(s: &str) -> String {
+    let flat = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let longest = longest_run(&flat, '`');
+    let ticks = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{ticks}{flat}{ticks}")
+    } else {
+        format!("{ticks} {flat} {ticks}")
+    }
+}
+
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for ch in s.chars() {
+        run = if ch == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+fn fence_for(s: &str) -> String {
+    "`".repeat(longest_run(s, '`').max(2) + 1)
+}
+
+/// A score with one decimal, or `n/a` when nothing could be judged.
+pub fn score(s: Option<f64>) -> String {
+    s.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}"))
+}
+
+/// A UTC time to the second.
+pub fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+fn duration(secs: u64) -> String {
+    match secs {
+        0 => "0s".into(),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+pub fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
+    if n == N::from(1) { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_escape_pipes_newlines_and_html() {
+        assert_eq!(cell("a|b\nc\r\nd<e>"), "a\\|b<br>c<br>d&lt;e&gt;");
+        assert_eq!(code("x|y"), "`x\\|y`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("l1\nl2"), "`l1 l2`");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(86_400), "1d");
+        assert_eq!(duration(14_400), "4h");
+        assert_eq!(duration(5400), "90m");
+        assert_eq!(duration(61), "61s");
+    }
+}
