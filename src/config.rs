@@ -312,7 +312,11 @@ impl Config {
         for (field, value, slot) in [
             ("rpo", rpo, &mut objectives.rpo_seconds),
             ("rto", rto, &mut objectives.rto_seconds),
-            ("dns_ttl_max", dns_ttl_max, &mut objectives.dns_ttl_max_seconds),
+            (
+                "dns_ttl_max",
+                dns_ttl_max,
+                &mut objectives.dns_ttl_max_seconds,
+            ),
         ] {
             if let Some(v) = value {
                 *slot = parse_duration(v.get_ref())
@@ -507,7 +511,11 @@ mod tests {
     #[test]
     fn bad_duration_points_at_value() {
         let e = Config::parse("[objectives]\nrpo = \"soon\"\n", Path::new("d.toml")).unwrap_err();
-        assert!(e.to_string().starts_with("config d.toml:2:7: objectives.rpo"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("config d.toml:2:7: objectives.rpo"),
+            "{e}"
+        );
     }
 
     #[test]

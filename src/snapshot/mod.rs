@@ -90,10 +90,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let snapshot: Snapshot = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        bad(format!(
-            "snapshot {origin}: at $.{path}: {}",
-            e.inner()
-        ))
+        bad(format!("snapshot {origin}: at $.{path}: {}", e.inner()))
     })?;
     validate(&snapshot, origin)?;
     Ok(snapshot)
