@@ -72,7 +72,13 @@ def token(region: str) -> str:
 
 
 def tags(**kv: str) -> list[dict[str, str]]:
-    return [{"Key": k.replace("__", ":"), "Value": v} for k, v in kv.items()]
+    """Tags from keyword arguments; `dr__source_ami_id` becomes the key `dr:source-ami-id`."""
+    def key(k: str) -> str:
+        if "__" in k:
+            prefix, rest = k.split("__", 1)
+            return f"{prefix}:{rest.replace('_', '-')}"
+        return k
+    return [{"Key": key(k), "Value": v} for k, v in kv.items()]
 
 
 def tag_spec(kind: str, **kv: str) -> list[dict[str, Any]]:
@@ -207,19 +213,23 @@ def seed_instance_profile(site: Site, app: str, region_token: str) -> str:
     return name
 
 
-def launch_template(site: Site, app: str, ami: str, profile: str, kind: str = "t3.small") -> str:
+def template_data(site: Site, app: str, ami: str, profile: str, kind: str) -> dict[str, Any]:
     net = site.network
+    return {
+        "ImageId": ami,
+        "InstanceType": kind,
+        "KeyName": f"{app}-ops",
+        "IamInstanceProfile": {"Name": profile},
+        "NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": net["subnets"][0],
+                               "Groups": [net["web_sg"]]}],
+    }
+
+
+def launch_template(site: Site, app: str, ami: str, profile: str) -> str:
     return site.ec2.create_launch_template(
         LaunchTemplateName=f"{app}-web-{site.token}",
         VersionDescription="initial",
-        LaunchTemplateData={
-            "ImageId": ami,
-            "InstanceType": kind,
-            "KeyName": f"{app}-ops",
-            "IamInstanceProfile": {"Name": profile},
-            "NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": net["subnets"][0],
-                                   "Groups": [net["web_sg"]]}],
-        },
+        LaunchTemplateData=template_data(site, app, ami, profile, "t3.small"),
         TagSpecifications=tag_spec("launch-template", app=app),
     )["LaunchTemplate"]["LaunchTemplateId"]
 
@@ -474,9 +484,10 @@ def main() -> int:
         primary.ec2.create_tags(Resources=[ami], Tags=tags(app=app))
         p_lt = launch_template(primary, app, ami, p_profile)
         if n == 1:
+            # Full data: moto ignores SourceVersion (AWS would inherit version 1's data).
             primary.ec2.create_launch_template_version(
-                LaunchTemplateId=p_lt, SourceVersion="1", VersionDescription="canary",
-                LaunchTemplateData={"InstanceType": "t3.medium"},
+                LaunchTemplateId=p_lt, VersionDescription="canary",
+                LaunchTemplateData=template_data(primary, app, ami, p_profile, "t3.medium"),
             )
         p_instance = run_from_template(primary, app, p_lt, p_profile)
         az = f"{primary.region}a"

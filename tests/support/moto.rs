@@ -31,7 +31,11 @@ pub fn python() -> PathBuf {
          scripts/requirements-test.txt",
         venv.display()
     );
-    assert!(python.exists(), "{install}\n(no {} found)", python.display());
+    assert!(
+        python.exists(),
+        "{install}\n(no {} found)",
+        python.display()
+    );
     let check = Command::new(&python)
         .args(["-c", "import moto, boto3, flask, werkzeug"])
         .output()
@@ -157,7 +161,9 @@ impl Drop for Moto {
 /// A minimal HTTP/1.0 request on loopback; the status code, or `None` when nothing answers.
 fn http(port: u16, method: &str, path: &str) -> Option<u16> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
     let request =
         format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
     stream.write_all(request.as_bytes()).ok()?;
@@ -177,14 +183,22 @@ pub fn fake_aws_env() {
             ("AWS_SECRET_ACCESS_KEY", "testing"),
             ("AWS_EC2_METADATA_DISABLED", "true"),
             ("AWS_CONFIG_FILE", "/nonexistent/drready-test/config"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/drready-test/credentials"),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/drready-test/credentials",
+            ),
         ];
         for (key, value) in vars {
             // SAFETY: runs once, before this test process starts any SDK client, and every
             // test writes the same values.
             unsafe { std::env::set_var(key, value) };
         }
-        for key in ["AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"] {
+        for key in [
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+        ] {
             // SAFETY: as above.
             unsafe { std::env::remove_var(key) };
         }
