@@ -311,3 +311,63 @@ pub(crate) fn parse_time(s: &str) -> Option<chrono::DateTime<Utc>> {
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy in docs/permissions.md is exactly the actions the collectors call.
+    #[test]
+    fn permissions_doc_policy_equals_api_actions() {
+        let doc = include_str!("../../docs/permissions.md");
+        let start = doc.find("```json\n").expect("a ```json block") + "```json\n".len();
+        let end = start + doc[start..].find("```").expect("end of the ```json block");
+        let policy: serde_json::Value =
+            serde_json::from_str(&doc[start..end]).expect("the policy is JSON");
+        let statements = policy["Statement"].as_array().expect("Statement array");
+        assert_eq!(statements.len(), 1, "one read-only statement");
+        assert_eq!(statements[0]["Effect"], "Allow");
+        assert_eq!(statements[0]["Resource"], "*");
+        let actions: Vec<&str> = statements[0]["Action"]
+            .as_array()
+            .expect("Action array")
+            .iter()
+            .map(|a| a.as_str().expect("action string"))
+            .collect();
+        assert_eq!(
+            actions, API_ACTIONS,
+            "docs/permissions.md and API_ACTIONS differ"
+        );
+    }
+
+    #[test]
+    fn api_actions_are_sorted_unique_and_read_only() {
+        let mut sorted = API_ACTIONS.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, API_ACTIONS);
+        for action in API_ACTIONS {
+            let (_, name) = action.split_once(':').expect("service:Action");
+            assert!(
+                ["Describe", "List", "Get"]
+                    .iter()
+                    .any(|p| name.starts_with(p)),
+                "{action} is not a read action"
+            );
+        }
+    }
+
+    #[test]
+    fn arn_partition_follows_the_region() {
+        assert_eq!(client::partition("us-east-1"), "aws");
+        assert_eq!(client::partition("cn-north-1"), "aws-cn");
+        assert_eq!(client::partition("us-gov-west-1"), "aws-us-gov");
+    }
+
+    #[test]
+    fn ec2_time_strings_parse() {
+        let t = parse_time("2026-11-01T10:20:30.000Z").expect("RFC 3339");
+        assert_eq!(t.to_rfc3339(), "2026-11-01T10:20:30+00:00");
+        assert_eq!(parse_time("yesterday"), None);
+    }
+}
