@@ -683,3 +683,36 @@ async fn services_out_of_scope_are_neither_collected_nor_failed() {
         [Service::S3, Service::Iam].into_iter().collect()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_or_regionless_sites_fail_with_a_clear_code() {
+    fake_aws_env();
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let mut config = config(&dead, &dead);
+    config.standby.region = None;
+    config.collect.max_attempts = 1;
+    let snapshot = collect(&config).await;
+    let (p, sb) = (&snapshot.primary, &snapshot.standby);
+    assert_eq!(p.collection_errors.len(), 4);
+    eprintln!("unreachable site: {}", p.collection_errors[0].message);
+    for e in &p.collection_errors {
+        assert_eq!(
+            (e.api.as_str(), e.code.as_str()),
+            ("GetCallerIdentity", "ConnectionRefused")
+        );
+        assert!(
+            e.message.contains("Connection refused") && e.message.len() < 600,
+            "{}",
+            e.message
+        );
+    }
+    assert_eq!(sb.region, "unknown");
+    assert_eq!(sb.collection_errors.len(), 4);
+    for e in &sb.collection_errors {
+        assert_eq!(
+            (e.api.as_str(), e.code.as_str()),
+            ("ResolveRegion", "MissingRegion")
+        );
+    }
+    assert!(sb.api_calls.is_empty(), "no call without a region");
+}

@@ -6,7 +6,6 @@ use std::error::Error as StdError;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::snapshot::{CollectionError, Service};
@@ -35,6 +34,26 @@ pub(crate) fn from_sdk<E>(
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
+    let (code, message) = classify(err);
+    let error = CollectionError {
+        service,
+        api: api.to_string(),
+        code,
+        message,
+        resource: resource.map(str::to_string),
+    };
+    tracing::debug!(
+        service = %error.service, api = %error.api, code = %error.code,
+        resource = ?error.resource, "collection call failed"
+    );
+    error
+}
+
+/// The code and the sanitized message of a failed call.
+pub(crate) fn classify<E>(err: &SdkError<E, HttpResponse>) -> (String, String)
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
     let (code, message) = match err {
         SdkError::ServiceError(ctx) => {
             let status = ctx.raw().status().as_u16();
@@ -50,23 +69,23 @@ where
                 .unwrap_or_else(|| format!("HTTP status {status}"));
             (code, message)
         }
-        other => (
-            transport_class(other).to_string(),
-            DisplayErrorContext(other).to_string(),
-        ),
+        other => (transport_class(other).to_string(), chain_message(other)),
     };
-    let error = CollectionError {
-        service,
-        api: api.to_string(),
-        code,
-        message: sanitize(&message),
-        resource: resource.map(str::to_string),
-    };
-    tracing::debug!(
-        service = %error.service, api = %error.api, code = %error.code,
-        resource = ?error.resource, "collection call failed"
-    );
-    error
+    (code, sanitize(&message))
+}
+
+/// The messages of an error and its sources, joined with `: `, repeats left out.
+fn chain_message(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// Classifies an error AWS did not answer: `CredentialsError`, `ConnectionRefused`, `Timeout`,
@@ -75,7 +94,7 @@ where
 fn transport_class<E, R>(err: &SdkError<E, R>) -> &'static str
 where
     E: StdError + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let mut source: Option<&(dyn StdError + 'static)> = StdError::source(err);
     let mut io_kind = None;
@@ -94,9 +113,7 @@ where
             if d.is_timeout() {
                 "Timeout"
             } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused)
-                || DisplayErrorContext(err)
-                    .to_string()
-                    .contains("Connection refused")
+                || chain_message(err).contains("Connection refused")
             {
                 "ConnectionRefused"
             } else if matches!(io_kind, Some(std::io::ErrorKind::TimedOut)) {

@@ -229,14 +229,13 @@ async fn prepare(
             (out, None)
         }
         Err(e) => {
-            let err = error::from_sdk(Service::Iam, "GetCallerIdentity", &e, None);
-            tracing::warn!(site = %role, code = %err.code, "cannot read the site's identity");
+            let (code, message) = error::classify(&e);
+            tracing::warn!(site = %role, %code, "cannot read the site's identity");
             let why = format!(
-                "its identity could not be read (STS GetCallerIdentity: {}: {}); check the \
-                 site's credentials, role_arn and endpoint_url",
-                err.code, err.message
+                "its identity could not be read (STS GetCallerIdentity: {code}: {message}); \
+                 check the site's credentials, profile, role_arn and endpoint_url"
             );
-            fail_all(&mut out, "GetCallerIdentity", &err.code, &why);
+            fail_all(&mut out, "GetCallerIdentity", &code, &why);
             out.api_calls = ctx.calls.snapshot();
             (out, None)
         }
