@@ -5,6 +5,7 @@
 //! to the exit code.
 
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod evidence;
 pub mod findings;

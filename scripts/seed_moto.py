@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""Seeds a realistic two-region disaster-recovery estate into a running moto server.
+
+Used by drready's live tests, the newcomer demo and the benchmarks. Prints a JSON summary of
+what it seeded (ids, names, defects, and resource counts per site as the AWS APIs now report
+them) on stdout.
+
+Per application `appNN` (``--apps N``, default 6) it builds what a real DR pipeline leaves behind:
+
+primary region (default us-east-1, region token ``use1``)
+  - an AMI ``appNN-web-<date>`` (and its auto-created root snapshot), tagged ``app``
+  - launch template ``appNN-web-use1`` (AMI, instance type, instance profile, security group,
+    subnet); app01's template has a second, newer version that is not the default
+  - an instance launched from the template (``aws:ec2launchtemplate:*`` tags) with a data volume
+    ``appNN-data-use1`` and a snapshot of it
+  - a versioned, encrypted bucket ``appNN-data-use1`` replicating to ``appNN-data-usw2``
+standby region (default us-west-2, token ``usw2``)
+  - CopyImage of the AMI, tagged ``dr:source-ami-id`` (moto's copies carry no lineage, so the
+    copy is tagged as a real pipeline would)
+  - CopySnapshot of the data snapshot, tagged ``dr:source-snapshot-id``
+  - launch template ``appNN-web-usw2`` on the copied AMI; app01 is warm standby and also runs
+    an instance there
+  - the versioned destination bucket
+per account (IAM and Route 53 are global)
+  - role ``appNN-web`` (trust: EC2; inline policy; customer managed policy ``dr-common-read``),
+    instance profiles ``appNN-web-use1`` and ``appNN-web-usw2``; role ``dr-s3-replication``
+  - hosted zone ``dr-demo.example.com.`` with a failover pair (PRIMARY with a health check,
+    SECONDARY) per application, an alias and a CNAME
+shared per region: a VPC, two subnets, security groups ``dr-web-<token>`` and ``dr-db-<token>``.
+
+``--defects`` leaves five things broken, each on its own application (cycling when there are
+fewer than six):
+  bucket_without_replication   app02: the primary bucket has no replication configuration
+  ami_not_copied               app03: no standby copy; the standby template names the primary AMI
+  launch_template_without_twin app04: no standby launch template
+  failover_without_secondary   app05: the PRIMARY failover record has no SECONDARY
+  standby_instance_profile_missing app06: ``app06-web-usw2`` does not exist (its template names it)
+
+``--two-accounts`` puts the standby region in account 222222222222 (moto: STS AssumeRole into a
+role of that account acts in it). moto cannot copy an AMI or a snapshot across accounts, so there
+the standby copies are registered in the standby account with the same lineage tags.
+
+Example:
+    .venv/bin/python scripts/seed_moto.py --endpoint http://127.0.0.1:5000 --apps 50 --defects
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+import boto3
+
+ZONE_NAME = "dr-demo.example.com."
+STANDBY_ACCOUNT = "222222222222"
+DEFECTS = [
+    "bucket_without_replication",
+    "ami_not_copied",
+    "launch_template_without_twin",
+    "failover_without_secondary",
+    "standby_instance_profile_missing",
+]
+
+
+def token(region: str) -> str:
+    """us-east-1 -> use1, eu-central-1 -> euc1."""
+    parts = region.split("-")
+    return parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1]
+
+
+def tags(**kv: str) -> list[dict[str, str]]:
+    """Tags from keyword arguments; `dr__source_ami_id` becomes the key `dr:source-ami-id`."""
+    def key(k: str) -> str:
+        if "__" in k:
+            prefix, rest = k.split("__", 1)
+            return f"{prefix}:{rest.replace('_', '-')}"
+        return k
+    return [{"Key": key(k), "Value": v} for k, v in kv.items()]
+
+
+def tag_spec(kind: str, **kv: str) -> list[dict[str, Any]]:
+    return [{"ResourceType": kind, "Tags": tags(**kv)}]
+
+
+class Site:
+    def __init__(self, session: boto3.Session, endpoint: str, region: str):
+        self.region = region
+        self.token = token(region)
+        self.session = session
+        self.ec2 = session.client("ec2", endpoint_url=endpoint, region_name=region)
+        self.s3 = session.client("s3", endpoint_url=endpoint, region_name=region)
+        self.iam = session.client("iam", endpoint_url=endpoint, region_name=region)
+        self.r53 = session.client("route53", endpoint_url=endpoint, region_name=region)
+        self.account = session.client(
+            "sts", endpoint_url=endpoint, region_name=region
+        ).get_caller_identity()["Account"]
+        self.network: dict[str, Any] = {}
+
+
+def seed_network(site: Site, cidr_second_octet: int) -> None:
+    t = site.token
+    vpc = site.ec2.create_vpc(
+        CidrBlock=f"10.{cidr_second_octet}.0.0/16",
+        TagSpecifications=tag_spec("vpc", Name=f"dr-vpc-{t}"),
+    )["Vpc"]["VpcId"]
+    subnets = []
+    for i, az in enumerate("ab"):
+        subnets.append(
+            site.ec2.create_subnet(
+                VpcId=vpc,
+                CidrBlock=f"10.{cidr_second_octet}.{i + 1}.0/24",
+                AvailabilityZone=f"{site.region}{az}",
+                TagSpecifications=tag_spec("subnet", Name=f"dr-app-{az}-{t}"),
+            )["Subnet"]["SubnetId"]
+        )
+    web = site.ec2.create_security_group(
+        GroupName=f"dr-web-{t}",
+        Description="web tier",
+        VpcId=vpc,
+        TagSpecifications=tag_spec("security-group", tier="web"),
+    )["GroupId"]
+    db = site.ec2.create_security_group(
+        GroupName=f"dr-db-{t}",
+        Description="database tier",
+        VpcId=vpc,
+        TagSpecifications=tag_spec("security-group", tier="db"),
+    )["GroupId"]
+    site.ec2.authorize_security_group_ingress(
+        GroupId=web,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+             "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+            {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+             "UserIdGroupPairs": [{"GroupId": web}]},
+        ],
+    )
+    site.ec2.authorize_security_group_ingress(
+        GroupId=db,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+             "UserIdGroupPairs": [{"GroupId": web}]},
+        ],
+    )
+    site.network = {"vpc": vpc, "subnets": subnets, "web_sg": web, "db_sg": db}
+
+
+TRUST_EC2 = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                   "Action": "sts:AssumeRole"}],
+}
+TRUST_S3 = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                   "Action": "sts:AssumeRole"}],
+}
+
+
+def seed_account_iam(site: Site) -> dict[str, str]:
+    """Account-wide IAM: the managed policy and the S3 replication role."""
+    policy = site.iam.create_policy(
+        PolicyName="dr-common-read",
+        PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": "*"}],
+        }),
+    )["Policy"]["Arn"]
+    role = site.iam.create_role(
+        RoleName="dr-s3-replication",
+        AssumeRolePolicyDocument=json.dumps(TRUST_S3),
+        Tags=tags(purpose="s3-replication"),
+    )["Role"]["Arn"]
+    site.iam.put_role_policy(
+        RoleName="dr-s3-replication",
+        PolicyName="replicate",
+        PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow",
+                           "Action": ["s3:ReplicateObject", "s3:ReplicateDelete",
+                                      "s3:GetObjectVersionForReplication"],
+                           "Resource": "*"}],
+        }),
+    )
+    return {"managed_policy": policy, "replication_role": role}
+
+
+def seed_app_role(site: Site, app: str, policy_arn: str) -> None:
+    site.iam.create_role(
+        RoleName=f"{app}-web",
+        Path="/app/",
+        AssumeRolePolicyDocument=json.dumps(TRUST_EC2),
+        Tags=tags(app=app),
+    )
+    site.iam.attach_role_policy(RoleName=f"{app}-web", PolicyArn=policy_arn)
+    site.iam.put_role_policy(
+        RoleName=f"{app}-web",
+        PolicyName=f"{app}-data",
+        PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                           "Resource": f"arn:aws:s3:::{app}-data-*/*"}],
+        }),
+    )
+
+
+def seed_instance_profile(site: Site, app: str, region_token: str) -> str:
+    name = f"{app}-web-{region_token}"
+    site.iam.create_instance_profile(InstanceProfileName=name, Tags=tags(app=app))
+    site.iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=f"{app}-web")
+    return name
+
+
+def template_data(site: Site, app: str, ami: str, profile: str, kind: str) -> dict[str, Any]:
+    net = site.network
+    return {
+        "ImageId": ami,
+        "InstanceType": kind,
+        "KeyName": f"{app}-ops",
+        "IamInstanceProfile": {"Name": profile},
+        "NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": net["subnets"][0],
+                               "Groups": [net["web_sg"]]}],
+    }
+
+
+def launch_template(site: Site, app: str, ami: str, profile: str) -> str:
+    return site.ec2.create_launch_template(
+        LaunchTemplateName=f"{app}-web-{site.token}",
+        VersionDescription="initial",
+        LaunchTemplateData=template_data(site, app, ami, profile, "t3.small"),
+        TagSpecifications=tag_spec("launch-template", app=app),
+    )["LaunchTemplate"]["LaunchTemplateId"]
+
+
+def run_from_template(site: Site, app: str, template: str, profile: str) -> str:
+    # moto takes only the AMI from a launch template; the rest of what AWS would take from the
+    # template (instance type, profile, network interface) is passed explicitly.
+    net = site.network
+    return site.ec2.run_instances(
+        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Default"},
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.small",
+        IamInstanceProfile={"Name": profile},
+        SubnetId=net["subnets"][0],
+        SecurityGroupIds=[net["web_sg"]],
+        TagSpecifications=tag_spec("instance", Name=f"{app}-web-{site.token}", app=app),
+    )["Instances"][0]["InstanceId"]
+
+
+def seed_bucket(site: Site, name: str, app: str, kms: bool) -> None:
+    args: dict[str, Any] = {"Bucket": name}
+    if site.region != "us-east-1":
+        args["CreateBucketConfiguration"] = {"LocationConstraint": site.region}
+    site.s3.create_bucket(**args)
+    site.s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    rule: dict[str, Any] = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    if kms:
+        rule = {
+            "ApplyServerSideEncryptionByDefault": {
+                "SSEAlgorithm": "aws:kms",
+                "KMSMasterKeyID": f"arn:aws:kms:{site.region}:{site.account}:alias/{app}-data",
+            },
+            "BucketKeyEnabled": True,
+        }
+    site.s3.put_bucket_encryption(
+        Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]}
+    )
+    site.s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags(app=app, Name=name)})
+
+
+def replicate(primary: Site, standby: Site, app: str, source: str, dest: str, role: str,
+              rich: bool) -> None:
+    destination: dict[str, Any] = {
+        "Bucket": f"arn:aws:s3:::{dest}",
+        "StorageClass": "STANDARD_IA",
+        "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+        "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
+    }
+    if standby.account != primary.account:
+        destination["Account"] = standby.account
+        destination["AccessControlTranslation"] = {"Owner": "Destination"}
+    rule: dict[str, Any] = {
+        "ID": f"{app}-dr",
+        "Status": "Enabled",
+        "Priority": 1,
+        "Filter": {"Prefix": ""},
+        "DeleteMarkerReplication": {"Status": "Enabled"},
+        "Destination": destination,
+    }
+    if rich:
+        # Tag-and-prefix filter and SSE-KMS objects: exercises every field of the model.
+        rule["Filter"] = {"And": {"Prefix": "data/", "Tags": tags(replicate="yes")}}
+        rule["SourceSelectionCriteria"] = {"SseKmsEncryptedObjects": {"Status": "Enabled"}}
+        destination["EncryptionConfiguration"] = {
+            "ReplicaKmsKeyID": f"arn:aws:kms:{standby.region}:{standby.account}:alias/{app}-replica"
+        }
+    primary.s3.put_bucket_replication(
+        Bucket=source, ReplicationConfiguration={"Role": role, "Rules": [rule]}
+    )
+
+
+def copy_ami(primary: Site, standby: Site, ami: str, name: str, app: str) -> str:
+    if primary.account == standby.account:
+        copy = standby.ec2.copy_image(SourceImageId=ami, SourceRegion=primary.region,
+                                      Name=name)["ImageId"]
+    else:
+        copy = standby.ec2.register_image(Name=name, Description=f"copy of {ami}")["ImageId"]
+    standby.ec2.create_tags(Resources=[copy], Tags=tags(app=app, dr__source_ami_id=ami))
+    return copy
+
+
+def copy_snapshot(primary: Site, standby: Site, snap: str, app: str) -> str:
+    description = f"[Copied {snap} from {primary.region}]"
+    if primary.account == standby.account:
+        copy = standby.ec2.copy_snapshot(SourceSnapshotId=snap, SourceRegion=primary.region,
+                                         Description=description)["SnapshotId"]
+    else:
+        az = f"{standby.region}a"
+        vol = standby.ec2.create_volume(AvailabilityZone=az, Size=20)["VolumeId"]
+        copy = standby.ec2.create_snapshot(VolumeId=vol, Description=description)["SnapshotId"]
+        standby.ec2.delete_volume(VolumeId=vol)
+    standby.ec2.create_tags(
+        Resources=[copy],
+        Tags=tags(Name=f"{app}-data-{standby.token}", app=app, dr__source_snapshot_id=snap),
+    )
+    return copy
+
+
+def seed_dns(site: Site, apps: list[str], defect_app: str | None) -> dict[str, Any]:
+    zone = site.r53.create_hosted_zone(Name=ZONE_NAME, CallerReference="drready-seed")
+    zone_id = zone["HostedZone"]["Id"].split("/")[-1]
+    changes: list[dict[str, Any]] = []
+    checks = {}
+    for n, app in enumerate(apps, start=1):
+        fqdn = f"{app}.{ZONE_NAME}"
+        check = site.r53.create_health_check(
+            CallerReference=f"{app}-primary",
+            HealthCheckConfig={
+                "Type": "HTTPS", "FullyQualifiedDomainName": f"{app}-use1.{ZONE_NAME[:-1]}",
+                "Port": 443, "ResourcePath": "/health", "RequestInterval": 30,
+                "FailureThreshold": 3,
+            },
+        )["HealthCheck"]["Id"]
+        site.r53.change_tags_for_resource(
+            ResourceType="healthcheck", ResourceId=check, AddTags=tags(Name=f"{app}-primary")
+        )
+        checks[app] = check
+        host = n % 250
+        changes.append({"Action": "CREATE", "ResourceRecordSet": {
+            "Name": fqdn, "Type": "A", "SetIdentifier": f"{app}-primary", "Failover": "PRIMARY",
+            "TTL": 60, "HealthCheckId": check, "ResourceRecords": [{"Value": f"10.0.1.{host}"}]}})
+        if app != defect_app:
+            changes.append({"Action": "CREATE", "ResourceRecordSet": {
+                "Name": fqdn, "Type": "A", "SetIdentifier": f"{app}-secondary",
+                "Failover": "SECONDARY", "TTL": 60,
+                "ResourceRecords": [{"Value": f"10.1.1.{host}"}]}})
+    changes.append({"Action": "CREATE", "ResourceRecordSet": {
+        "Name": f"www.{ZONE_NAME}", "Type": "CNAME", "TTL": 300,
+        "ResourceRecords": [{"Value": f"{apps[0]}.{ZONE_NAME}"}]}})
+    changes.append({"Action": "CREATE", "ResourceRecordSet": {
+        "Name": f"api.{ZONE_NAME}", "Type": "A",
+        "AliasTarget": {"HostedZoneId": zone_id, "DNSName": f"{apps[0]}.{ZONE_NAME}",
+                        "EvaluateTargetHealth": True}}})
+    for i in range(0, len(changes), 500):
+        site.r53.change_resource_record_sets(
+            HostedZoneId=zone_id, ChangeBatch={"Changes": changes[i:i + 500]}
+        )
+    return {"zone_id": zone_id, "zone_name": ZONE_NAME, "health_checks": checks}
+
+
+def counts(site: Site, with_globals: bool) -> dict[str, int]:
+    """Resource counts as the APIs report them now (what a collector should find)."""
+    ec2 = site.ec2
+    out = {
+        "instances": sum(len(r["Instances"])
+                         for r in ec2.describe_instances()["Reservations"]),
+        "images": len(ec2.describe_images(Owners=["self"])["Images"]),
+        "launch_templates": len(ec2.describe_launch_templates(MaxResults=200)["LaunchTemplates"]),
+        "volumes": len(ec2.describe_volumes()["Volumes"]),
+        "snapshots": len(ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]),
+        "vpcs": len(ec2.describe_vpcs()["Vpcs"]),
+        "subnets": len(ec2.describe_subnets()["Subnets"]),
+        "security_groups": len(ec2.describe_security_groups()["SecurityGroups"]),
+    }
+    buckets = site.s3.list_buckets()["Buckets"]
+    out["buckets"] = sum(
+        1 for b in buckets
+        if (site.s3.get_bucket_location(Bucket=b["Name"])["LocationConstraint"] or "us-east-1")
+        == site.region
+    )
+    if with_globals:
+        out["roles"] = len(site.iam.get_account_authorization_details(
+            Filter=["Role"])["RoleDetailList"])
+        out["instance_profiles"] = len(site.iam.list_instance_profiles()["InstanceProfiles"])
+        zones = site.r53.list_hosted_zones()["HostedZones"]
+        out["hosted_zones"] = len(zones)
+        records = set()
+        for z in zones:
+            args: dict[str, Any] = {"HostedZoneId": z["Id"]}
+            while True:
+                page = site.r53.list_resource_record_sets(**args)
+                for r in page["ResourceRecordSets"]:
+                    records.add((r["Name"], r["Type"], r.get("SetIdentifier")))
+                if not page["IsTruncated"]:
+                    break
+                args = {"HostedZoneId": z["Id"], "StartRecordName": page["NextRecordName"],
+                        "StartRecordType": page["NextRecordType"]}
+                if "NextRecordIdentifier" in page:
+                    args["StartRecordIdentifier"] = page["NextRecordIdentifier"]
+        out["record_sets"] = len(records)
+        out["health_checks"] = len(site.r53.list_health_checks()["HealthChecks"])
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--endpoint", required=True, help="moto server URL, http://127.0.0.1:PORT")
+    parser.add_argument("--primary-region", default="us-east-1")
+    parser.add_argument("--standby-region", default="us-west-2")
+    parser.add_argument("--apps", type=int, default=6, help="number of applications (>= 1)")
+    parser.add_argument("--defects", action="store_true", help="seed the five DR defects")
+    parser.add_argument("--two-accounts", action="store_true",
+                        help=f"standby in account {STANDBY_ACCOUNT} through STS AssumeRole")
+    parser.add_argument("--no-counts", action="store_true",
+                        help="skip the resource counts in the summary (faster for benchmarks)")
+    args = parser.parse_args()
+    if args.apps < 1:
+        parser.error("--apps must be at least 1")
+    if args.apps > 200:
+        # moto answers DescribeLaunchTemplates with at most MaxResults (200) templates and no
+        # NextToken, so a larger estate would be silently truncated by the emulator.
+        parser.error("--apps must be at most 200 (moto truncates DescribeLaunchTemplates at 200)")
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    os.environ.pop("AWS_PROFILE", None)
+    base = boto3.Session(region_name=args.primary_region)
+    primary = Site(base, args.endpoint, args.primary_region)
+    if args.two_accounts:
+        sts = base.client("sts", endpoint_url=args.endpoint)
+        creds = sts.assume_role(
+            RoleArn=f"arn:aws:iam::{STANDBY_ACCOUNT}:role/drready-seed",
+            RoleSessionName="drready-seed",
+        )["Credentials"]
+        standby_session = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=args.standby_region,
+        )
+    else:
+        standby_session = base
+    standby = Site(standby_session, args.endpoint, args.standby_region)
+    shared_account = primary.account == standby.account
+
+    apps = [f"app{i:02d}" for i in range(1, args.apps + 1)]
+    defect_of = {}
+    if args.defects:
+        defect_of = {d: apps[(k + 1) % len(apps)] for k, d in enumerate(DEFECTS)}
+    broken = lambda d, app: defect_of.get(d) == app  # noqa: E731
+
+    seed_network(primary, 0)
+    seed_network(standby, 1)
+    accounts = [primary] if shared_account else [primary, standby]
+    iam = {s.account: seed_account_iam(s) for s in accounts}
+
+    summary_apps = []
+    for n, app in enumerate(apps, start=1):
+        for s in accounts:
+            seed_app_role(s, app, iam[s.account]["managed_policy"])
+        p_profile = seed_instance_profile(primary, app, primary.token)
+        s_profile = f"{app}-web-{standby.token}"
+        if not broken("standby_instance_profile_missing", app):
+            seed_instance_profile(standby, app, standby.token)
+
+        # Primary compute: AMI, template (app01 gets a newer non-default version), instance,
+        # data volume and its snapshot.
+        ami = primary.ec2.register_image(
+            Name=f"{app}-web-2026-11-01", Description=f"{app} web server"
+        )["ImageId"]
+        primary.ec2.create_tags(Resources=[ami], Tags=tags(app=app))
+        p_lt = launch_template(primary, app, ami, p_profile)
+        if n == 1:
+            # Full data: moto ignores SourceVersion (AWS would inherit version 1's data).
+            primary.ec2.create_launch_template_version(
+                LaunchTemplateId=p_lt, VersionDescription="canary",
+                LaunchTemplateData=template_data(primary, app, ami, p_profile, "t3.medium"),
+            )
+        p_instance = run_from_template(primary, app, p_lt, p_profile)
+        az = f"{primary.region}a"
+        volume = primary.ec2.create_volume(
+            AvailabilityZone=az, Size=20, VolumeType="gp3",
+            TagSpecifications=tag_spec("volume", Name=f"{app}-data-{primary.token}", app=app),
+        )["VolumeId"]
+        primary.ec2.attach_volume(VolumeId=volume, InstanceId=p_instance, Device="/dev/sdf")
+        snap = primary.ec2.create_snapshot(
+            VolumeId=volume, Description=f"{app} data daily",
+            TagSpecifications=tag_spec("snapshot", Name=f"{app}-data-{primary.token}", app=app),
+        )["SnapshotId"]
+
+        # Standby compute.
+        s_ami = None
+        if not broken("ami_not_copied", app):
+            s_ami = copy_ami(primary, standby, ami, f"{app}-web-2026-11-01", app)
+        s_snap = copy_snapshot(primary, standby, snap, app)
+        s_lt = None
+        s_instance = None
+        if not broken("launch_template_without_twin", app):
+            s_lt = launch_template(standby, app, s_ami or ami, s_profile)
+            if n == 1:
+                s_instance = run_from_template(standby, app, s_lt, s_profile)
+
+        # Data.
+        p_bucket, s_bucket = f"{app}-data-{primary.token}", f"{app}-data-{standby.token}"
+        seed_bucket(primary, p_bucket, app, kms=(n == 1))
+        seed_bucket(standby, s_bucket, app, kms=(n == 1))
+        if not broken("bucket_without_replication", app):
+            replicate(primary, standby, app, p_bucket, s_bucket,
+                      iam[primary.account]["replication_role"], rich=(n == 1))
+
+        summary_apps.append({
+            "name": app,
+            "primary": {"image": ami, "launch_template": p_lt, "instance": p_instance,
+                        "volume": volume, "snapshot": snap, "bucket": p_bucket,
+                        "instance_profile": p_profile},
+            "standby": {"image": s_ami, "launch_template": s_lt, "instance": s_instance,
+                        "snapshot": s_snap, "bucket": s_bucket, "instance_profile": s_profile},
+        })
+
+    dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"))
+
+    summary: dict[str, Any] = {
+        "endpoint": args.endpoint,
+        "two_accounts": not shared_account,
+        "primary": {"account": primary.account, "region": primary.region,
+                    "token": primary.token, "network": primary.network},
+        "standby": {"account": standby.account, "region": standby.region,
+                    "token": standby.token, "network": standby.network},
+        "iam": iam,
+        "dns": dns,
+        "apps": summary_apps,
+        "defects": defect_of,
+    }
+    if not args.no_counts:
+        summary["primary"]["counts"] = counts(primary, True)
+        summary["standby"]["counts"] = counts(standby, True)
+    json.dump(summary, sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+//! SDK configuration per site, the shared concurrency limit, and API call counting.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::config::{CollectConfig, SiteConfig};
+use crate::snapshot::SiteRole;
+
+/// Longest wait for a TCP connection, whatever the attempt timeout.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Builds the SDK configuration of one site: region, profile, optional role to assume, endpoint
+/// override, adaptive retry and timeouts. Never fails: a missing region or credential surfaces
+/// as an error of the first call.
+pub(crate) async fn sdk_config(site: &SiteConfig, tuning: &CollectConfig) -> SdkConfig {
+    let attempt = Duration::from_secs(tuning.attempt_timeout_secs.max(1));
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(attempt.min(MAX_CONNECT_TIMEOUT))
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(Duration::from_secs(tuning.call_timeout_secs.max(1)))
+        .build();
+    let retry = RetryConfig::adaptive().with_max_attempts(tuning.max_attempts.max(1));
+
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts);
+    if let Some(region) = &site.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &site.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(endpoint) = &site.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    let base = loader.load().await;
+
+    let Some(role_arn) = &site.role_arn else {
+        return base;
+    };
+    tracing::debug!(role_arn, "assuming role for site");
+    let mut assume = aws_config::sts::AssumeRoleProvider::builder(role_arn.clone())
+        .session_name("drready")
+        .configure(&base);
+    if let Some(external_id) = &site.external_id {
+        assume = assume.external_id(external_id.clone());
+    }
+    let provider = assume.build().await;
+    base.into_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build()
+}
+
+/// Counts API calls (executions, not retry attempts) of one service client.
+#[derive(Debug, Clone)]
+pub(crate) struct CallCounter(Arc<AtomicU64>);
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "drready::collect::CallCounter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Per-service call counters of one site.
+#[derive(Debug, Default)]
+pub(crate) struct CallCounts(std::sync::Mutex<BTreeMap<&'static str, Arc<AtomicU64>>>);
+
+impl CallCounts {
+    /// The interceptor that counts calls of `service` (`ec2`, `s3`, `route53`, `iam`, `sts`).
+    pub(crate) fn counter(&self, service: &'static str) -> CallCounter {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        CallCounter(map.entry(service).or_default().clone())
+    }
+
+    /// Calls made so far, per service; services never called are left out.
+    pub(crate) fn snapshot(&self) -> BTreeMap<String, u64> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.iter()
+            .map(|(k, v)| (k.to_string(), v.load(Ordering::Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+}
+
+/// Everything a service collector needs to read one site.
+#[derive(Debug, Clone)]
+pub(crate) struct SiteCtx {
+    pub role: SiteRole,
+    pub account: String,
+    pub region: String,
+    pub partition: &'static str,
+    pub sdk: SdkConfig,
+    /// Set when an endpoint override is configured (S3 then uses path-style addressing).
+    pub custom_endpoint: bool,
+    pub limiter: Arc<Semaphore>,
+    pub calls: Arc<CallCounts>,
+}
+
+impl SiteCtx {
+    /// Waits for a slot of the concurrency limit shared by both sites.
+    pub(crate) async fn permit(&self) -> Option<SemaphorePermit<'_>> {
+        // The semaphore is never closed; `None` would only mean "run unthrottled".
+        self.limiter.acquire().await.ok()
+    }
+
+    /// Runs one API call within the shared concurrency limit.
+    pub(crate) async fn call<F: std::future::Future>(&self, fut: F) -> F::Output {
+        let _permit = self.permit().await;
+        fut.await
+    }
+
+    pub(crate) fn ec2(&self) -> aws_sdk_ec2::Client {
+        let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
+            .interceptor(self.calls.counter("ec2"))
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
+    pub(crate) fn s3(&self) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
+            .interceptor(self.calls.counter("s3"))
+            .force_path_style(self.custom_endpoint)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    pub(crate) fn route53(&self) -> aws_sdk_route53::Client {
+        let conf = aws_sdk_route53::config::Builder::from(&self.sdk)
+            .interceptor(self.calls.counter("route53"))
+            .build();
+        aws_sdk_route53::Client::from_conf(conf)
+    }
+
+    pub(crate) fn iam(&self) -> aws_sdk_iam::Client {
+        let conf = aws_sdk_iam::config::Builder::from(&self.sdk)
+            .interceptor(self.calls.counter("iam"))
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
+    }
+
+    pub(crate) fn sts(&self) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
+            .interceptor(self.calls.counter("sts"))
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` for a regional resource of this site.
+    pub(crate) fn arn(&self, service: &str, with_account: bool, resource: &str) -> String {
+        let account = if with_account {
+            self.account.as_str()
+        } else {
+            ""
+        };
+        format!(
+            "arn:{}:{service}:{}:{account}:{resource}",
+            self.partition, self.region
+        )
+    }
+}
+
+/// The ARN partition of a region.
+pub(crate) fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+/// Iterates the pages of an SDK paginator, taking a slot of the concurrency limit for each page
+/// request. Evaluates to `Result<(), SdkError>`: the first error stops the walk.
+macro_rules! for_each_page {
+    ($ctx:expr, $paginator:expr, |$page:ident| $body:block) => {{
+        let mut stream = $paginator.send();
+        loop {
+            let permit = $ctx.permit().await;
+            let next = stream.next().await;
+            drop(permit);
+            match next {
+                None => break Ok(()),
+                Some(Err(e)) => break Err(e),
+                Some(Ok($page)) => $body,
+            }
+        }
+    }};
+}
+pub(crate) use for_each_page;

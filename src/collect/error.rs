@@ -1,0 +1,229 @@
+//! Turning SDK failures into [`CollectionError`] data: an AWS error code when AWS answered, a
+//! transport class (`ConnectionRefused`, `Timeout`, `DispatchFailure`, ...) when it did not.
+
+use std::error::Error as StdError;
+
+use aws_credential_types::provider::error::CredentialsError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::snapshot::{CollectionError, Service};
+
+/// Longest error message kept in a snapshot.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// The error code of an SDK error, if AWS answered with one.
+pub(crate) fn code<E, R>(err: &SdkError<E, R>) -> Option<&str>
+where
+    E: ProvideErrorMetadata,
+{
+    match err {
+        SdkError::ServiceError(ctx) => ctx.err().code(),
+        _ => None,
+    }
+}
+
+/// Converts a failed call into a collection error.
+pub(crate) fn from_sdk<E>(
+    service: Service,
+    api: &str,
+    err: &SdkError<E, HttpResponse>,
+    resource: Option<&str>,
+) -> CollectionError
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let (code, message) = classify(err);
+    let error = CollectionError {
+        service,
+        api: api.to_string(),
+        code,
+        message,
+        resource: resource.map(str::to_string),
+    };
+    tracing::debug!(
+        service = %error.service, api = %error.api, code = %error.code,
+        resource = ?error.resource, "collection call failed"
+    );
+    error
+}
+
+/// The code and the sanitized message of a failed call.
+pub(crate) fn classify<E>(err: &SdkError<E, HttpResponse>) -> (String, String)
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let (code, message) = match err {
+        SdkError::ServiceError(ctx) => {
+            let status = ctx.raw().status().as_u16();
+            let code = ctx
+                .err()
+                .code()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("Http{status}"));
+            let message = ctx
+                .err()
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("HTTP status {status}"));
+            (code, message)
+        }
+        other => (transport_class(other).to_string(), chain_message(other)),
+    };
+    (code, sanitize(&message))
+}
+
+/// The messages of an error and its sources, joined with `: `, repeats left out.
+fn chain_message(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+/// Classifies an error AWS did not answer: `CredentialsError`, `ConnectionRefused`, `Timeout`,
+/// `DispatchFailure`, `ResponseError` (an answer that could not be parsed) or
+/// `ConstructionFailure`.
+fn transport_class<E, R>(err: &SdkError<E, R>) -> &'static str
+where
+    E: StdError + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let mut source: Option<&(dyn StdError + 'static)> = StdError::source(err);
+    let mut io_kind = None;
+    while let Some(e) = source {
+        if e.downcast_ref::<CredentialsError>().is_some() {
+            return "CredentialsError";
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io_kind.get_or_insert(io.kind());
+        }
+        source = e.source();
+    }
+    match err {
+        SdkError::TimeoutError(_) => "Timeout",
+        SdkError::DispatchFailure(d) => {
+            if d.is_timeout() {
+                "Timeout"
+            } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused)
+                || chain_message(err).contains("Connection refused")
+            {
+                "ConnectionRefused"
+            } else if matches!(io_kind, Some(std::io::ErrorKind::TimedOut)) {
+                "Timeout"
+            } else {
+                "DispatchFailure"
+            }
+        }
+        SdkError::ResponseError(_) => "ResponseError",
+        SdkError::ConstructionFailure(_) => "ConstructionFailure",
+        _ => "Unknown",
+    }
+}
+
+/// Keeps a message short and free of anything that looks like a credential or a signature.
+pub(crate) fn sanitize(message: &str) -> String {
+    const SECRET_MARKERS: [&str; 6] = [
+        "Signature=",
+        "Credential=",
+        "X-Amz-Security-Token",
+        "x-amz-security-token",
+        "authorization:",
+        "Authorization:",
+    ];
+    let mut words = Vec::new();
+    let mut redact_rest = false;
+    for word in message.split_whitespace() {
+        if redact_rest {
+            break;
+        }
+        if SECRET_MARKERS.iter().any(|m| word.contains(m)) {
+            words.push("[redacted]".to_string());
+            redact_rest = word.starts_with("authorization") || word.starts_with("Authorization");
+            continue;
+        }
+        words.push(redact_access_keys(word));
+    }
+    let joined = words.join(" ");
+    if joined.chars().count() <= MAX_MESSAGE_CHARS {
+        joined
+    } else {
+        let cut: String = joined.chars().take(MAX_MESSAGE_CHARS).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Replaces AWS access key ids (`AKIA…`, `ASIA…`: 20 upper-case letters and digits).
+fn redact_access_keys(word: &str) -> String {
+    let bytes = word.as_bytes();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &word[i..];
+        let is_key = (rest.starts_with("AKIA") || rest.starts_with("ASIA"))
+            && rest.len() >= 20
+            && rest.as_bytes()[..20]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if is_key {
+            out.push_str("[redacted]");
+            i += 20;
+        } else {
+            let ch = rest.chars().next().unwrap_or_default();
+            out.push(ch);
+            i += ch.len_utf8().max(1);
+        }
+    }
+    out
+}
+
+/// One error per service for a site that could not be read at all (no identity, no region).
+pub(crate) fn whole_service(
+    service: Service,
+    api: &str,
+    code: &str,
+    message: &str,
+) -> CollectionError {
+    CollectionError {
+        service,
+        api: api.to_string(),
+        code: code.to_string(),
+        message: sanitize(message),
+        resource: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_redacts_signatures_and_keys() {
+        let m = sanitize(
+            "failed: Credential=AKIAABCDEFGHIJKLMNOP/20260101/us-east-1 Signature=abc key ASIAABCDEFGHIJKLMNOP.",
+        );
+        assert!(!m.contains("AKIA"), "{m}");
+        assert!(!m.contains("ASIAABCD"), "{m}");
+        assert!(!m.contains("abc"), "{m}");
+        assert!(m.starts_with("failed:"), "{m}");
+    }
+
+    #[test]
+    fn sanitize_drops_everything_after_an_authorization_header() {
+        let m = sanitize("request Authorization: AWS4-HMAC-SHA256 secret stuff");
+        assert_eq!(m, "request [redacted]");
+    }
+
+    #[test]
+    fn sanitize_truncates_long_messages() {
+        let m = sanitize(&"x ".repeat(1000));
+        assert!(m.chars().count() <= MAX_MESSAGE_CHARS + 1);
+    }
+}

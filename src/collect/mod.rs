@@ -1,0 +1,372 @@
+//! Live inventory collection: reads both sites through the AWS SDK into a [`Snapshot`].
+//!
+//! Read-only, always: every call is a Describe/List/Get (see [`API_ACTIONS`]). Both sites and all
+//! services run concurrently; every API call (including each page of a listing) takes a slot of
+//! one concurrency limit shared by both sites. A failed call becomes a [`CollectionError`] in its
+//! site, never a crash: the rest of the collection goes on. IAM and Route 53 are global, so when
+//! both sites are one account they are read once and stored in both sites; so is the S3 bucket
+//! listing.
+
+mod client;
+mod ec2;
+mod ec2_templates;
+mod error;
+mod iam;
+mod route53;
+mod s3;
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::Semaphore;
+
+use crate::config::{Config, SiteConfig};
+use crate::snapshot::{CollectionError, SCHEMA_VERSION, Service, Site, SiteRole, Snapshot};
+use client::{CallCounts, SiteCtx};
+
+/// Every IAM action the collectors need, and so the whole least-privilege read policy
+/// (docs/permissions.md is tested against it). S3 operations map to differently named actions:
+/// `ListBuckets` → `s3:ListAllMyBuckets`, `GetBucketReplication` → `s3:GetReplicationConfiguration`,
+/// `GetBucketEncryption` → `s3:GetEncryptionConfiguration`.
+pub const API_ACTIONS: &[&str] = &[
+    "ec2:DescribeImages",
+    "ec2:DescribeInstances",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSnapshots",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVolumes",
+    "ec2:DescribeVpcs",
+    "iam:GetAccountAuthorizationDetails",
+    "iam:ListInstanceProfiles",
+    "route53:ListHealthChecks",
+    "route53:ListHostedZones",
+    "route53:ListResourceRecordSets",
+    "route53:ListTagsForResources",
+    "s3:GetBucketLocation",
+    "s3:GetBucketTagging",
+    "s3:GetBucketVersioning",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetReplicationConfiguration",
+    "s3:ListAllMyBuckets",
+    "sts:GetCallerIdentity",
+];
+
+/// Account id recorded for a site whose identity could not be read.
+pub const UNKNOWN_ACCOUNT: &str = "unknown";
+
+/// What one service collector returns: the inventory it could read and what it could not.
+pub(crate) type Outcome<T> = (T, Vec<CollectionError>);
+
+/// Collects both sites of `config` into a snapshot. Fails only on a bug-class problem (never on
+/// an AWS error: those are recorded in the sites' `collection_errors`).
+pub async fn collect(config: &Config) -> anyhow::Result<Snapshot> {
+    let services: BTreeSet<Service> = config
+        .scope
+        .services
+        .iter()
+        .filter_map(|s| Service::parse(s))
+        .collect();
+    let limiter = Arc::new(Semaphore::new(config.collect.max_concurrency.max(1)));
+    tracing::info!(services = ?services, "collecting inventory of both sites");
+
+    let (primary, standby) = futures::join!(
+        prepare(
+            SiteRole::Primary,
+            &config.primary,
+            config,
+            &services,
+            &limiter
+        ),
+        prepare(
+            SiteRole::Standby,
+            &config.standby,
+            config,
+            &services,
+            &limiter
+        ),
+    );
+    let (mut primary_site, primary_ctx) = primary;
+    let (mut standby_site, standby_ctx) = standby;
+    let (p, s) = (primary_ctx.as_ref(), standby_ctx.as_ref());
+    let wants = |svc: Service| services.contains(&svc);
+
+    let (ec2_p, ec2_s, (s3_p, s3_s), (iam_p, iam_s), (r53_p, r53_s)) = futures::join!(
+        per_site(p.filter(|_| wants(Service::Ec2)), ec2::collect),
+        per_site(s.filter(|_| wants(Service::Ec2)), ec2::collect),
+        s3_stage(
+            p.filter(|_| wants(Service::S3)),
+            s.filter(|_| wants(Service::S3))
+        ),
+        per_account(
+            p.filter(|_| wants(Service::Iam)),
+            s.filter(|_| wants(Service::Iam)),
+            iam::collect
+        ),
+        per_account(
+            p.filter(|_| wants(Service::Route53)),
+            s.filter(|_| wants(Service::Route53)),
+            route53::collect
+        ),
+    );
+
+    for (site, ctx, ec2, s3, iam, r53) in [
+        (&mut primary_site, p, ec2_p, s3_p, iam_p, r53_p),
+        (&mut standby_site, s, ec2_s, s3_s, iam_s, r53_s),
+    ] {
+        if let Some((inv, errors)) = ec2 {
+            site.ec2 = inv;
+            site.collection_errors.extend(errors);
+        }
+        if let Some((inv, errors)) = s3 {
+            site.s3 = inv;
+            site.collection_errors.extend(errors);
+        }
+        if let Some((inv, errors)) = iam {
+            site.iam = inv;
+            site.collection_errors.extend(errors);
+        }
+        if let Some((inv, errors)) = r53 {
+            site.route53 = inv;
+            site.collection_errors.extend(errors);
+        }
+        if let Some(ctx) = ctx {
+            site.api_calls = ctx.calls.snapshot();
+        }
+        site.collected_at = Utc::now();
+        site.sort();
+        tracing::info!(
+            site = %ctx.map_or("?", |c| c.role.as_str()),
+            account = %site.account, region = %site.region,
+            resources = site.resource_arns().iter().map(|(_, v)| v.len()).sum::<usize>(),
+            errors = site.collection_errors.len(),
+            calls = site.api_calls.values().sum::<u64>(),
+            "site collected"
+        );
+    }
+
+    Ok(Snapshot {
+        schema_version: SCHEMA_VERSION,
+        generator: format!("drready {}", env!("CARGO_PKG_VERSION")),
+        collected_at: Utc::now(),
+        primary: primary_site,
+        standby: standby_site,
+    })
+}
+
+/// Builds a site's SDK configuration and learns its account id. On failure the site gets one
+/// error per service in scope, keeps its configured region, and account [`UNKNOWN_ACCOUNT`].
+async fn prepare(
+    role: SiteRole,
+    site: &SiteConfig,
+    config: &Config,
+    services: &BTreeSet<Service>,
+    limiter: &Arc<Semaphore>,
+) -> (Site, Option<SiteCtx>) {
+    let sdk = client::sdk_config(site, &config.collect).await;
+    let region = site
+        .region
+        .clone()
+        .or_else(|| sdk.region().map(|r| r.to_string()));
+    let mut out = Site {
+        account: UNKNOWN_ACCOUNT.to_string(),
+        region: region.clone().unwrap_or_else(|| "unknown".to_string()),
+        collected_at: Utc::now(),
+        ec2: Default::default(),
+        s3: Default::default(),
+        route53: Default::default(),
+        iam: Default::default(),
+        collection_errors: Vec::new(),
+        api_calls: Default::default(),
+    };
+    let fail_all = |out: &mut Site, api: &str, code: &str, why: &str| {
+        out.collection_errors.extend(services.iter().map(|svc| {
+            let message = format!("{role} site not collected: {why}");
+            error::whole_service(*svc, api, code, &message)
+        }));
+    };
+    let Some(region) = region else {
+        fail_all(
+            &mut out,
+            "ResolveRegion",
+            "MissingRegion",
+            "no region configured; set `region` in the site's section of drready.toml or \
+             AWS_REGION",
+        );
+        return (out, None);
+    };
+
+    let mut ctx = SiteCtx {
+        role,
+        account: UNKNOWN_ACCOUNT.to_string(),
+        partition: client::partition(&region),
+        region,
+        sdk,
+        custom_endpoint: site.endpoint_url.is_some(),
+        limiter: limiter.clone(),
+        calls: Arc::new(CallCounts::default()),
+    };
+    let sts = ctx.sts();
+    let answer = ctx.call(sts.get_caller_identity().send()).await;
+    match answer.map(|o| o.account().map(str::to_string)) {
+        Ok(Some(account)) => {
+            tracing::info!(site = %role, %account, region = %ctx.region, "site identity");
+            ctx.account = account.clone();
+            out.account = account;
+            (out, Some(ctx))
+        }
+        Ok(None) => {
+            fail_all(
+                &mut out,
+                "GetCallerIdentity",
+                "MissingAccount",
+                "STS GetCallerIdentity answered without an account id",
+            );
+            out.api_calls = ctx.calls.snapshot();
+            (out, None)
+        }
+        Err(e) => {
+            let (code, message) = error::classify(&e);
+            tracing::warn!(site = %role, %code, "cannot read the site's identity");
+            let why = format!(
+                "its identity could not be read (STS GetCallerIdentity: {code}: {message}); \
+                 check the site's credentials, profile, role_arn and endpoint_url"
+            );
+            fail_all(&mut out, "GetCallerIdentity", &code, &why);
+            out.api_calls = ctx.calls.snapshot();
+            (out, None)
+        }
+    }
+}
+
+/// Runs a regional collector for a site that is readable and in scope.
+async fn per_site<'a, T, F, Fut>(ctx: Option<&'a SiteCtx>, f: F) -> Option<Outcome<T>>
+where
+    F: Fn(&'a SiteCtx) -> Fut,
+    Fut: Future<Output = Outcome<T>>,
+{
+    match ctx {
+        Some(ctx) => Some(f(ctx).await),
+        None => None,
+    }
+}
+
+/// Runs a global (per-account) collector once per distinct account: when both sites are the same
+/// account the primary's result is stored in both sites.
+async fn per_account<'a, T, F, Fut>(
+    p: Option<&'a SiteCtx>,
+    s: Option<&'a SiteCtx>,
+    f: F,
+) -> (Option<Outcome<T>>, Option<Outcome<T>>)
+where
+    T: Clone,
+    F: Fn(&'a SiteCtx) -> Fut,
+    Fut: Future<Output = Outcome<T>>,
+{
+    match (p, s) {
+        (Some(p), Some(s)) if p.account == s.account => {
+            let shared = f(p).await;
+            (Some(shared.clone()), Some(shared))
+        }
+        _ => futures::join!(per_site(p, &f), per_site(s, &f)),
+    }
+}
+
+/// S3: the bucket listing is per account (shared when both sites are one account); bucket
+/// details are per site, for the buckets located in the site's region.
+async fn s3_stage(
+    p: Option<&SiteCtx>,
+    s: Option<&SiteCtx>,
+) -> (
+    Option<Outcome<crate::snapshot::S3Inventory>>,
+    Option<Outcome<crate::snapshot::S3Inventory>>,
+) {
+    match (p, s) {
+        (Some(p), Some(s)) if p.account == s.account => {
+            let listing = s3::list_buckets(p).await;
+            let (a, b) = futures::join!(s3::collect(p, &listing), s3::collect(s, &listing));
+            (Some(a), Some(b))
+        }
+        _ => futures::join!(per_site(p, s3_site), per_site(s, s3_site)),
+    }
+}
+
+/// S3 of a site that does not share its account with the other site.
+async fn s3_site(ctx: &SiteCtx) -> Outcome<crate::snapshot::S3Inventory> {
+    s3::collect(ctx, &s3::list_buckets(ctx).await).await
+}
+
+/// A smithy timestamp as a chrono time.
+pub(crate) fn smithy_time(t: &aws_smithy_types::DateTime) -> Option<chrono::DateTime<Utc>> {
+    chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+/// An RFC 3339 time string (EC2 gives AMI creation and deprecation times as strings).
+pub(crate) fn parse_time(s: &str) -> Option<chrono::DateTime<Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy in docs/permissions.md is exactly the actions the collectors call.
+    #[test]
+    fn permissions_doc_policy_equals_api_actions() {
+        let doc = include_str!("../../docs/permissions.md");
+        let start = doc.find("```json\n").expect("a ```json block") + "```json\n".len();
+        let end = start + doc[start..].find("```").expect("end of the ```json block");
+        let policy: serde_json::Value =
+            serde_json::from_str(&doc[start..end]).expect("the policy is JSON");
+        let statements = policy["Statement"].as_array().expect("Statement array");
+        assert_eq!(statements.len(), 1, "one read-only statement");
+        assert_eq!(statements[0]["Effect"], "Allow");
+        assert_eq!(statements[0]["Resource"], "*");
+        let actions: Vec<&str> = statements[0]["Action"]
+            .as_array()
+            .expect("Action array")
+            .iter()
+            .map(|a| a.as_str().expect("action string"))
+            .collect();
+        assert_eq!(
+            actions, API_ACTIONS,
+            "docs/permissions.md and API_ACTIONS differ"
+        );
+    }
+
+    #[test]
+    fn api_actions_are_sorted_unique_and_read_only() {
+        let mut sorted = API_ACTIONS.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, API_ACTIONS);
+        for action in API_ACTIONS {
+            let (_, name) = action.split_once(':').expect("service:Action");
+            assert!(
+                ["Describe", "List", "Get"]
+                    .iter()
+                    .any(|p| name.starts_with(p)),
+                "{action} is not a read action"
+            );
+        }
+    }
+
+    #[test]
+    fn arn_partition_follows_the_region() {
+        assert_eq!(client::partition("us-east-1"), "aws");
+        assert_eq!(client::partition("cn-north-1"), "aws-cn");
+        assert_eq!(client::partition("us-gov-west-1"), "aws-us-gov");
+    }
+
+    #[test]
+    fn ec2_time_strings_parse() {
+        let t = parse_time("2026-11-01T10:20:30.000Z").expect("RFC 3339");
+        assert_eq!(t.to_rfc3339(), "2026-11-01T10:20:30+00:00");
+        assert_eq!(parse_time("yesterday"), None);
+    }
+}

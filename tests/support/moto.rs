@@ -1,0 +1,206 @@
+//! A real moto server for live tests: started from the project's virtualenv through
+//! `scripts/moto_server.py` on a free loopback port, reset on demand, killed on drop.
+//!
+//! The virtualenv is `$DRREADY_MOTO_VENV`, or `.venv` at the repository root. A missing
+//! virtualenv or moto is a test failure that says how to install it, never a silent skip.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Python interpreter of the test virtualenv, checked to have moto and boto3.
+pub fn python() -> PathBuf {
+    let venv = std::env::var_os("DRREADY_MOTO_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".venv"));
+    let python = venv.join("bin").join("python");
+    let install = format!(
+        "the live tests need moto in a Python virtualenv at {} (set DRREADY_MOTO_VENV to use \
+         another one). Install it with:\n    python3 -m venv .venv && .venv/bin/pip install -r \
+         scripts/requirements-test.txt",
+        venv.display()
+    );
+    assert!(
+        python.exists(),
+        "{install}\n(no {} found)",
+        python.display()
+    );
+    let check = Command::new(&python)
+        .args(["-c", "import moto, boto3, flask, werkzeug"])
+        .output()
+        .unwrap_or_else(|e| panic!("{install}\n(cannot run {}: {e})", python.display()));
+    assert!(
+        check.status.success(),
+        "{install}\n(moto is not importable: {})",
+        String::from_utf8_lossy(&check.stderr).trim()
+    );
+    python
+}
+
+/// A loopback port nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// A running moto server.
+pub struct Moto {
+    child: Child,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+    pub port: u16,
+    pub endpoint: String,
+}
+
+impl Moto {
+    /// Starts a server and waits until `GET /moto-api/` answers 200.
+    pub fn start() -> Moto {
+        let python = python();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let log = dir.path().join("moto.log");
+        let port = free_port();
+        let log_file = std::fs::File::create(&log).expect("moto log file");
+        let child = Command::new(&python)
+            .arg(repo_root().join("scripts/moto_server.py"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().expect("log handle"))
+            .stderr(log_file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
+        let mut moto = Moto {
+            child,
+            log,
+            _dir: dir,
+            port,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(status)) = moto.child.try_wait() {
+                panic!(
+                    "moto server exited ({status}) before answering:\n{}",
+                    moto.log_text()
+                );
+            }
+            if http(port, "GET", "/moto-api/").is_some_and(|s| s == 200) {
+                break;
+            }
+            assert!(
+                started.elapsed() < READY_TIMEOUT,
+                "moto server did not answer on port {port} within {READY_TIMEOUT:?}:\n{}",
+                moto.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    /// Forgets every resource (`POST /moto-api/reset`).
+    pub fn reset(&self) {
+        let status = http(self.port, "POST", "/moto-api/reset");
+        assert_eq!(status, Some(200), "moto reset failed:\n{}", self.log_text());
+    }
+
+    /// Resets the server, runs `scripts/seed_moto.py` with `args` and returns its JSON summary.
+    pub fn seed(&self, args: &[&str]) -> serde_json::Value {
+        self.reset();
+        let out = Command::new(python())
+            .arg(repo_root().join("scripts/seed_moto.py"))
+            .args(["--endpoint", &self.endpoint])
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run seed_moto.py");
+        assert!(
+            out.status.success(),
+            "seed_moto.py failed: {}\nserver log:\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            self.log_text()
+        );
+        serde_json::from_slice(&out.stdout).expect("seed summary is JSON")
+    }
+
+    /// The server's output so far (last 4 KiB), for failure messages.
+    pub fn log_text(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let start = text.len().saturating_sub(4096);
+        let start = (start..text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(text.len());
+        text[start..].to_string()
+    }
+
+    pub fn log_path(&self) -> &Path {
+        &self.log
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.0 request on loopback; the status code, or `None` when nothing answers.
+fn http(port: u16, method: &str, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let request =
+        format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    let text = String::from_utf8_lossy(&response);
+    text.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Sets dummy AWS credentials for the SDK and isolates it from the developer's AWS files and
+/// instance metadata. Every test calls it first; the values are the same each time.
+pub fn fake_aws_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let vars = [
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", "/nonexistent/drready-test/config"),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/drready-test/credentials",
+            ),
+        ];
+        for (key, value) in vars {
+            // SAFETY: runs once, before this test process starts any SDK client, and every
+            // test writes the same values.
+            unsafe { std::env::set_var(key, value) };
+        }
+        for key in [
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+        ] {
+            // SAFETY: as above.
+            unsafe { std::env::remove_var(key) };
+        }
+    });
+}
