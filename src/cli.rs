@@ -14,6 +14,7 @@ use crate::report::sarif::SarifOptions;
 use crate::report::table::TableOptions;
 
 mod diff;
+mod scan;
 
 /// Tells whether your AWS disaster-recovery standby region could take over if the primary
 /// region failed now — and what exactly to fix if not. Read-only towards AWS.
@@ -53,6 +54,10 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Write a commented drready.toml with every option at its default. Touches nothing in AWS.
     Init(InitArgs),
+    /// Read both sites from AWS (read-only), evaluate and report: collect + evaluate.
+    Scan(scan::ScanArgs),
+    /// Read both sites from AWS (read-only) and write the snapshot file only.
+    Snapshot(scan::SnapshotArgs),
 }
 
 #[derive(Debug, Args)]
@@ -286,6 +291,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Evaluate(args) => evaluate(args, quiet),
         Command::Diff(args) => diff::run(args, quiet),
         Command::Init(args) => init(args, quiet),
+        Command::Scan(args) => scan::scan(args, quiet),
+        Command::Snapshot(args) => scan::snapshot(args, quiet),
         Command::Policies(PoliciesCommand::List(args)) => list(args),
         Command::Policies(PoliciesCommand::Test(args)) => test(args),
         Command::Explain(args) => explain(args),
@@ -342,28 +349,59 @@ fn load_policies(args: &PolicyArgs) -> Result<PolicySet> {
 }
 
 fn evaluate(args: EvaluateArgs, quiet: bool) -> Result<ExitStatus> {
-    let outputs = parse_outputs(&args.report.format)?;
-    let config = load_config(&args.report)?;
-    let policies = load_policies(&args.report.policies)?;
-    let previous = load_previous(&args.report, &outputs)?;
+    let prepared = Prepared::new(&args.report)?;
     let snapshot = crate::snapshot::load(&args.snapshot)?;
-    let report = crate::pipeline::evaluate(&snapshot, &config, &policies)?;
-    if !quiet {
-        warn_waivers(&report);
+    prepared.judge(&snapshot, &args.report, quiet)
+}
+
+/// Everything a judging command checks before it reads a snapshot or calls AWS, so a typo in a
+/// flag, the config or a policy fails fast (exit 2) and never after a long scan.
+pub(crate) struct Prepared {
+    pub outputs: Vec<Output>,
+    pub config: Config,
+    pub policies: PolicySet,
+    pub previous: Option<Report>,
+}
+
+impl Prepared {
+    pub(crate) fn new(args: &ReportArgs) -> Result<Prepared> {
+        let outputs = parse_outputs(&args.format)?;
+        let config = load_config(args)?;
+        let policies = load_policies(&args.policies)?;
+        let previous = load_previous(args, &outputs)?;
+        Ok(Prepared {
+            outputs,
+            config,
+            policies,
+            previous,
+        })
     }
-    let sarif = SarifOptions {
-        all_rules: args.report.sarif_all_rules,
-        root: std::env::current_dir().ok(),
-        ..SarifOptions::default()
-    };
-    emit(
-        &report,
-        &outputs,
-        &args.report.color,
-        &sarif,
-        previous.as_ref(),
-    )?;
-    Ok(report.gate.status)
+
+    /// Evaluates a snapshot and writes every requested output.
+    pub(crate) fn judge(
+        &self,
+        snapshot: &crate::snapshot::Snapshot,
+        args: &ReportArgs,
+        quiet: bool,
+    ) -> Result<ExitStatus> {
+        let report = crate::pipeline::evaluate(snapshot, &self.config, &self.policies)?;
+        if !quiet {
+            warn_waivers(&report);
+        }
+        let sarif = SarifOptions {
+            all_rules: args.sarif_all_rules,
+            root: std::env::current_dir().ok(),
+            ..SarifOptions::default()
+        };
+        emit(
+            &report,
+            &self.outputs,
+            &args.color,
+            &sarif,
+            self.previous.as_ref(),
+        )?;
+        Ok(report.gate.status)
+    }
 }
 
 /// Loads `--previous`; it only feeds the Markdown report, so asking for it without one is an error.

@@ -52,9 +52,12 @@ pub(super) fn launch_templates(
     standby: &[LaunchTemplate],
 ) {
     each_pair(result, primary, standby, |a, b| {
+        // The version that launches: the default one (falling back to the latest), so a canary
+        // version that is not the default does not count as drift.
         let ty = |lt: &LaunchTemplate| {
-            lt.latest_version
+            lt.default_version
                 .as_ref()
+                .or(lt.latest_version.as_ref())
                 .and_then(|v| v.instance_type.clone())
         };
         differ("instance_type", json!(ty(a)), json!(ty(b)))

@@ -231,7 +231,7 @@ fn descriptor(r: &RuleEntry) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(r.id.clone())
         .name(rule_name(r))
-        .short_description(text(sentence(&r.title)))
+        .short_description(text(r.title.clone()))
         .full_description(text(sentence(&r.why)))
         .help(
             MultiformatMessageString::builder()

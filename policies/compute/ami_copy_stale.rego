@@ -1,0 +1,106 @@
+package drready.rules.ami_copy_stale
+
+metadata := {
+	"id": "DR-EC2-002",
+	"title": "Newest standby copy of an AMI family lags behind the primary by more than the RPO",
+	"severity": "medium",
+	"category": "compute",
+	"inputs": ["ec2"],
+	"why": concat(" ", [
+		"The newest build of this image family that has an available copy in the standby region was built longer before the newest primary build than the recovery point objective allows.",
+		"Every build the standby lacks carries patches, configuration and application code; a standby fleet launched from the old copy comes up with the software of weeks ago, missing fixes, or incompatible with the data it restores.",
+		"This happens when the copy step of the image pipeline stopped while the build step kept running, which nothing else notices until the failover.",
+		"A family is the AMI name without its trailing version (acme-web-20261118 -> acme-web); a standby image belongs to the family of the primary image it was copied from, and both sides are dated by the primary build's creation date, so re-copying an old build does not make the standby look current.",
+		"Only available images count; families with no copy at all are left to DR-EC2-001, which judges the images in use.",
+	]),
+	"remediation": "Copy the newest AMI of the family to the standby region, repoint the standby launch template at it, and make the copy a step of the image pipeline that fails the build when it fails.",
+	"remediation_detail": concat("\n", [
+		"aws ec2 describe-images --region PRIMARY_REGION --owners self --filters 'Name=name,Values=FAMILY-*' --query 'sort_by(Images,&CreationDate)[-1].[ImageId,Name,CreationDate]'",
+		"aws ec2 copy-image --region STANDBY_REGION --source-region PRIMARY_REGION --source-image-id ami-NEWEST --name NAME --copy-image-tags",
+		"aws ec2 create-launch-template-version --region STANDBY_REGION --launch-template-id lt-STANDBY --source-version '$Latest' --launch-template-data '{\"ImageId\":\"ami-COPY\"}'",
+		"Automate it: EC2 Image Builder distribution configuration with both regions, so every build is copied as part of the pipeline.",
+		"Terraform: aws_imagebuilder_distribution_configuration with a distribution { region = \"STANDBY_REGION\" } block, or aws_ami_copy (provider = aws.standby) for the newest source_ami_id.",
+	]),
+	"references": [
+		"https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html",
+		"https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-distribution-settings.html",
+		"https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_backing_up_data_automated_backups_data.html",
+	],
+}
+
+ns_per_second := 1000000000
+
+# The family of an AMI name: the name without a trailing version such as -20261118 or -v1.2.3.
+family(name) := regex.replace(name, `[-_.]v?[0-9][0-9._-]*$`, "")
+
+# The last '/'-separated part of an ARN: the image id of an image ARN.
+arn_id(arn) := id if {
+	parts := split(arn, "/")
+	id := parts[count(parts) - 1]
+}
+
+# family -> its available primary builds, with their build time.
+builds[name] contains build if {
+	some image in input.primary.ec2.images
+	image.state == "available"
+	is_string(image.creation_date)
+	is_string(image.name)
+	name := family(image.name)
+	name != ""
+	build := {"ns": time.parse_rfc3339_ns(image.creation_date), "image": image}
+}
+
+# family -> its primary builds that have an available copy in the standby.
+copied[name] contains object.union(build, {"copy": copy_arn}) if {
+	some name, family_builds in builds
+	some build in family_builds
+	copy_arn := input.parity.standby_of[build.image.arn]
+	input.index.standby.images[arn_id(copy_arn)].state == "available"
+}
+
+# The newest of a set of builds; equal build times are broken by image id, so there is one.
+newest(set) := build if {
+	ordered := sort([[b.ns, b.image.id] | some b in set])
+	last := ordered[count(ordered) - 1]
+	some build in set
+	[build.ns, build.image.id] == last
+}
+
+applicable contains newest(builds[name]).image.arn if {
+	some name, _ in copied
+}
+
+deny contains finding if {
+	some name, copies in copied
+	latest := newest(builds[name])
+	standby := newest(copies)
+	lag := floor((latest.ns - standby.ns) / ns_per_second)
+	lag > input.objectives.rpo_seconds
+	finding := {
+		"resource": latest.image.arn,
+		"site": "primary",
+		"message": sprintf("AMI family %s: the newest primary build is %s (created %s), but the newest build copied to standby region %s is %s (created %s, copy %s), %s older, more than the %s RPO.", [
+			name, label(latest.image), latest.image.creation_date, input.standby.region,
+			label(standby.image), standby.image.creation_date, arn_id(standby.copy),
+			duration(lag), duration(input.objectives.rpo_seconds),
+		]),
+		"related": [standby.image.arn, standby.copy],
+	}
+}
+
+label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
+	object.get(resource, "name", "") != ""
+	resource.name != resource.id
+} else := resource.id
+
+# A human duration: 2d 7h, 31h 1m, 24h, 15m, 45s.
+duration(seconds) := sprintf("%dd %dh", [floor(seconds / 86400), floor((seconds % 86400) / 3600)]) if {
+	seconds >= 172800
+} else := sprintf("%dh %dm", [floor(seconds / 3600), floor((seconds % 3600) / 60)]) if {
+	seconds >= 3600
+	seconds % 3600 != 0
+} else := sprintf("%dh", [floor(seconds / 3600)]) if {
+	seconds >= 3600
+} else := sprintf("%dm", [floor(seconds / 60)]) if {
+	seconds >= 60
+} else := sprintf("%ds", [floor(seconds)])

@@ -1,0 +1,100 @@
+package drready.rules.s3_kms_objects_not_replicated
+
+metadata := {
+	"id": "DR-S3-006",
+	"title": "SSE-KMS objects of the bucket are not replicated to the standby",
+	"severity": "high",
+	"category": "data",
+	"inputs": ["s3"],
+	"why": concat(" ", [
+		"The bucket encrypts new objects with SSE-KMS by default, but an enabled replication rule toward the standby region does not select SSE-KMS encrypted objects, or names no replica KMS key in the standby region.",
+		"S3 replication skips SSE-KMS objects unless the rule opts in (SourceSelectionCriteria.SseKmsEncryptedObjects) and names a destination key (ReplicaKmsKeyID); KMS keys are regional, so a key in another region does not work either.",
+		"Replication looks enabled and healthy while every encrypted object, that is nearly every object of this bucket, stays in the primary region and is lost to the standby in a disaster.",
+		"A replica key given as a bare key id or alias is resolved by S3 in the destination region and accepted; a key ARN must name the standby region.",
+	]),
+	"remediation": "On every enabled rule toward the standby, select SSE-KMS encrypted objects and set the replica KMS key to a key in the standby region (and let the replication role use both keys).",
+	"remediation_detail": concat("\n", [
+		"aws s3api put-bucket-replication --bucket SOURCE --replication-configuration file://replication.json",
+		"  # on each rule toward the standby: \"SourceSelectionCriteria\": {\"SseKmsEncryptedObjects\": {\"Status\": \"Enabled\"}}, \"Destination\": {\"Bucket\": \"arn:aws:s3:::SOURCE-STANDBY\", \"EncryptionConfiguration\": {\"ReplicaKmsKeyID\": \"arn:aws:kms:STANDBY_REGION:ACCOUNT:key/KEY_ID\"}}",
+		"Grant the replication role kms:Decrypt on the source key and kms:Encrypt on the standby key (and the standby key policy must allow it when the accounts differ).",
+		"Objects skipped so far are not replicated retroactively: copy them once with S3 Batch Replication.",
+		"Terraform: aws_s3_bucket_replication_configuration rule { source_selection_criteria { sse_kms_encrypted_objects { status = \"Enabled\" } } destination { encryption_configuration { replica_kms_key_id = aws_kms_key.standby.arn } } } with the key created with provider = aws.standby.",
+	]),
+	"references": [
+		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html",
+		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html",
+		"https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id",
+	],
+}
+
+kms_algorithms := {"aws:kms", "aws:kms:dsse"}
+
+uses_kms(bucket) if bucket.encryption.sse_algorithm in kms_algorithms
+
+# Name of the bucket a replication destination ARN (arn:aws:s3:::NAME) points at.
+destination_name(destination_arn) := name if {
+	parts := split(destination_arn, ":")
+	name := parts[count(parts) - 1]
+}
+
+# Enabled rules of a bucket that write to a bucket of the standby site.
+standby_rules(bucket) := [rule |
+	some rule in bucket.replication.rules
+	rule.status == "Enabled"
+	input.index.standby.buckets[destination_name(object.get(rule.destination, "bucket", ""))]
+]
+
+is_set(value) if {
+	is_string(value)
+	value != ""
+}
+
+# What is wrong with one rule, if anything.
+problems(rule) := [p |
+	some p in [
+		no_selection(rule),
+		key_problem(rule),
+	]
+	p != ""
+]
+
+no_selection(rule) := "" if {
+	object.get(rule, "sse_kms_encrypted_objects", false) == true
+} else := "does not select SSE-KMS encrypted objects"
+
+key_problem(rule) := "names no replica KMS key" if {
+	not is_set(object.get(rule.destination, "replica_kms_key_id", null))
+} else := sprintf("names replica key %s in %s, not in standby region %s", [key, key_region, input.standby.region]) if {
+	key := rule.destination.replica_kms_key_id
+	startswith(key, "arn:")
+	key_region := split(key, ":")[3]
+	key_region != input.standby.region
+} else := ""
+
+applicable contains bucket.arn if {
+	some bucket in input.primary.s3.buckets
+	uses_kms(bucket)
+	count(standby_rules(bucket)) > 0
+}
+
+deny contains finding if {
+	some bucket in input.primary.s3.buckets
+	uses_kms(bucket)
+	gaps := [sprintf("rule %s %s", [rule_label(rule), concat(" and ", problems(rule))]) |
+		some rule in standby_rules(bucket)
+		count(problems(rule)) > 0
+	]
+	count(gaps) > 0
+	finding := {
+		"resource": bucket.arn,
+		"site": "primary",
+		"message": sprintf("Bucket %s in primary region %s encrypts with %s by default, but its replication to standby region %s skips SSE-KMS objects: %s.", [
+			bucket.name, input.primary.region, bucket.encryption.sse_algorithm, input.standby.region, concat("; ", sort(gaps)),
+		]),
+	}
+}
+
+rule_label(rule) := rule.id if {
+	is_string(rule.id)
+	rule.id != ""
+} else := "without id"

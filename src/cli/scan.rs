@@ -1,0 +1,226 @@
+//! `drready scan` and `drready snapshot`: live collection, then (for scan) the offline pipeline.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use super::{Prepared, ReportArgs, UsageError, load_config_file};
+use crate::config::{Config, SiteConfig};
+use crate::gate::ExitStatus;
+use crate::snapshot::Snapshot;
+
+/// Where the two sites are and how to reach them; each flag overrides drready.toml.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Primary region, e.g. us-east-1.
+    #[arg(long, env = "DRREADY_PRIMARY_REGION", value_name = "REGION")]
+    pub primary_region: Option<String>,
+    /// Standby region, e.g. us-west-2.
+    #[arg(long, env = "DRREADY_STANDBY_REGION", value_name = "REGION")]
+    pub standby_region: Option<String>,
+    /// Named AWS profile for the primary site.
+    #[arg(long, value_name = "PROFILE")]
+    pub primary_profile: Option<String>,
+    /// Named AWS profile for the standby site.
+    #[arg(long, value_name = "PROFILE")]
+    pub standby_profile: Option<String>,
+    /// Role to assume for the primary site.
+    #[arg(long, value_name = "ARN")]
+    pub primary_role_arn: Option<String>,
+    /// Role to assume for the standby site (e.g. a read-only role in the DR account).
+    #[arg(long, env = "DRREADY_STANDBY_ROLE_ARN", value_name = "ARN")]
+    pub standby_role_arn: Option<String>,
+    /// External id for the assumed roles.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Endpoint URL for every AWS call of both sites (an emulator or a proxy).
+    #[arg(long, env = "DRREADY_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Most AWS calls in flight at once, over both sites.
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub sites: SiteArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Also write the collected snapshot to FILE (for `drready evaluate` later).
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub sites: SiteArgs,
+    /// Configuration file (default: ./drready.toml when it exists).
+    #[arg(long, short = 'c', value_name = "FILE", env = "DRREADY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Where to write the snapshot.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// Exit 0 even when some inventory could not be read (it is recorded in the snapshot).
+    #[arg(long)]
+    pub allow_partial: bool,
+}
+
+fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
+    fn set(slot: &mut Option<String>, v: &Option<String>) {
+        if v.is_some() {
+            slot.clone_from(v);
+        }
+    }
+    let SiteConfig {
+        region,
+        profile,
+        role_arn,
+        external_id,
+        endpoint_url,
+    } = &mut config.primary;
+    set(region, &args.primary_region);
+    set(profile, &args.primary_profile);
+    set(role_arn, &args.primary_role_arn);
+    set(external_id, &args.external_id);
+    set(endpoint_url, &args.endpoint_url);
+    let SiteConfig {
+        region,
+        profile,
+        role_arn,
+        external_id,
+        endpoint_url,
+    } = &mut config.standby;
+    set(region, &args.standby_region);
+    set(profile, &args.standby_profile);
+    set(role_arn, &args.standby_role_arn);
+    set(external_id, &args.external_id);
+    set(endpoint_url, &args.endpoint_url);
+    if let Some(n) = args.max_concurrency {
+        if n == 0 {
+            bail!(UsageError("--max-concurrency must be at least 1".into()));
+        }
+        config.collect.max_concurrency = n;
+    }
+    for (name, site) in [("primary", &config.primary), ("standby", &config.standby)] {
+        if site.region.is_none() && std::env::var_os("AWS_REGION").is_none() {
+            bail!(UsageError(format!(
+                "no {name} region: pass --{name}-region or set `region` under [{name}] in \
+                 drready.toml"
+            )));
+        }
+    }
+    if config.primary.region.is_some() && config.primary.region == config.standby.region {
+        bail!(UsageError(format!(
+            "primary and standby are both {}: a standby must be in another region",
+            config.primary.region.as_deref().unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+fn check_output_dir(path: &Path) -> Result<()> {
+    if let Some(d) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+    {
+        bail!(UsageError(format!(
+            "cannot write {}: directory {} does not exist",
+            path.display(),
+            d.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Collects both sites with a spinner on stderr when it is a terminal.
+fn collect(config: &Config, quiet: bool) -> Result<Snapshot> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        pb.set_message(format!(
+            "reading primary {} and standby {} (read-only)",
+            config.primary.region.as_deref().unwrap_or("?"),
+            config.standby.region.as_deref().unwrap_or("?")
+        ));
+        pb.enable_steady_tick(Duration::from_millis(120));
+        pb
+    });
+    let snapshot = runtime.block_on(crate::collect::collect(config));
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    let snapshot = snapshot?;
+    if !quiet && std::io::stderr().is_terminal() {
+        for (role, site) in [
+            ("primary", &snapshot.primary),
+            ("standby", &snapshot.standby),
+        ] {
+            let counts: Vec<String> = site
+                .counts()
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            eprintln!(
+                "{role} {} ({}): {}; {} API calls, {} errors",
+                site.region,
+                site.account,
+                if counts.is_empty() {
+                    "nothing found".to_string()
+                } else {
+                    counts.join(", ")
+                },
+                site.api_calls.values().sum::<u64>(),
+                site.collection_errors.len()
+            );
+        }
+    }
+    Ok(snapshot)
+}
+
+pub fn scan(args: ScanArgs, quiet: bool) -> Result<ExitStatus> {
+    let mut prepared = Prepared::new(&args.report)?;
+    apply_sites(&mut prepared.config, &args.sites)?;
+    if let Some(p) = &args.save_snapshot {
+        check_output_dir(p)?;
+    }
+    let snapshot = collect(&prepared.config, quiet)?;
+    if let Some(p) = &args.save_snapshot {
+        crate::snapshot::save(&snapshot, p)?;
+    }
+    prepared.judge(&snapshot, &args.report, quiet)
+}
+
+pub fn snapshot(args: SnapshotArgs, quiet: bool) -> Result<ExitStatus> {
+    let mut config = load_config_file(args.config.as_deref())?;
+    apply_sites(&mut config, &args.sites)?;
+    check_output_dir(&args.output)?;
+    let snapshot = collect(&config, quiet)?;
+    crate::snapshot::save(&snapshot, &args.output)?;
+    let errors =
+        snapshot.primary.collection_errors.len() + snapshot.standby.collection_errors.len();
+    if errors > 0 && !quiet {
+        eprintln!(
+            "warning: {errors} collection error(s) recorded in {}; rules that need that data will \
+             be unknown",
+            args.output.display()
+        );
+    }
+    Ok(if errors > 0 && !args.allow_partial {
+        ExitStatus::Incomplete
+    } else {
+        ExitStatus::Ready
+    })
+}
