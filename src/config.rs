@@ -233,7 +233,8 @@ struct RawWaiver {
     rule: Option<Spanned<String>>,
     resource: Option<Spanned<String>>,
     reason: Option<Spanned<String>>,
-    expires: Option<Spanned<toml::value::Datetime>>,
+    /// Any value, so that a string or a number gets a message naming `expires`.
+    expires: Option<Spanned<toml::Value>>,
     owner: Option<String>,
     ticket: Option<String>,
 }
@@ -401,11 +402,12 @@ impl Config {
             if reason.get_ref().trim().is_empty() {
                 return Err(err(reason.span(), "waiver reason must not be empty".into()));
             }
-            let date = expires
-                .get_ref()
-                .date
-                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
-                .ok_or_else(|| {
+            let date = match expires.get_ref() {
+                toml::Value::Datetime(dt) => dt.date,
+                _ => None,
+            }
+            .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
+            .ok_or_else(|| {
                     err(
                         expires.span(),
                         "waiver expires must be a date such as 2027-01-31".into(),

@@ -79,11 +79,15 @@ standby_instances[app] contains instance if {
 tier(app) := "warm-standby" if {
 	some instance in workloads[app]
 	instance.tags[input.config.tier_tag] == "warm-standby"
-} else := tier if {
-	some instance in workloads[app]
-	tier := instance.tags[input.config.tier_tag]
-	is_string(tier)
-	tier != ""
+} else := value if {
+	values := sort({v |
+		some instance in workloads[app]
+		v := instance.tags[input.config.tier_tag]
+		is_string(v)
+		v != ""
+	})
+	count(values) > 0
+	value := values[0]
 } else := input.objectives.default_tier
 
 workload_key(app) := sprintf("arn:aws:ec2:%s:%s:workload/%s", [input.primary.region, input.primary.account, app])
@@ -94,8 +98,8 @@ applicable contains workload_key(app) if {
 
 deny contains finding if {
 	some app, instances in workloads
-	templates := object.get(standby_templates, app, set())
-	standby := object.get(standby_instances, app, set())
+	templates := {arn | some arn in standby_templates[app]}
+	standby := {instance | some instance in standby_instances[app]}
 	message := gap(app, tier(app), count(instances), templates, standby)
 	finding := {
 		"resource": workload_key(app),
@@ -105,15 +109,15 @@ deny contains finding if {
 	}
 }
 
-gap(app, tier, n, templates, standby) := sprintf("Workload %s (%s, %d primary instance(s) in %s) has no launch template and no instance in standby region %s, so nothing can run it there after a failover.", [
-	app, tier, n, input.primary.region, input.standby.region,
+gap(app, workload_tier, n, templates, standby) := sprintf("Workload %s (%s, %d primary instance(s) in %s) has no launch template and no instance in standby region %s, so nothing can run it there after a failover.", [
+	app, workload_tier, n, input.primary.region, input.standby.region,
 ]) if {
 	count(templates) == 0
 	count(standby) == 0
 } else := sprintf("Workload %s is warm-standby (%d primary instance(s) in %s) but has no running instance in standby region %s (%s), so it cannot take traffic without a cold start.", [
 	app, n, input.primary.region, input.standby.region, standby_summary(templates, standby),
 ]) if {
-	tier == "warm-standby"
+	workload_tier == "warm-standby"
 	count({i | some i in standby; i.state == "running"}) == 0
 }
 
