@@ -14,10 +14,14 @@ drready.
 
 Usage (arguments are moto_server's own):
     MOTO_EC2_LOAD_DEFAULT_AMIS=false .venv/bin/python scripts/moto_server.py -H 127.0.0.1 -p 5000
+
+With DRREADY_MOTO_EXIT_WITH_PARENT=1 the server stops when its parent process exits.
 """
 
 import os
 import sys
+import threading
+import time
 from xml.sax.saxutils import escape
 
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
@@ -55,5 +59,20 @@ def get_bucket_replication(self):  # type: ignore[no-untyped-def]
 S3Response.get_bucket_versioning = get_bucket_versioning
 S3Response.get_bucket_replication = get_bucket_replication
 
+def exit_with_parent() -> None:
+    """Stops the server when the process that started it is gone (a test run killed before
+    it could stop its server), so no emulator outlives its test run."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 if __name__ == "__main__":
+    if os.environ.get("DRREADY_MOTO_EXIT_WITH_PARENT") == "1":
+        exit_with_parent()
     server.main(sys.argv[1:])

@@ -329,7 +329,8 @@ def copy_snapshot(primary: Site, standby: Site, snap: str, app: str) -> str:
     return copy
 
 
-def seed_dns(site: Site, apps: list[str], defect_app: str | None) -> dict[str, Any]:
+def seed_dns(site: Site, apps: list[str], defect_app: str | None,
+             extra_records: int) -> dict[str, Any]:
     zone = site.r53.create_hosted_zone(Name=ZONE_NAME, CallerReference="drready-seed")
     zone_id = zone["HostedZone"]["Id"].split("/")[-1]
     changes: list[dict[str, Any]] = []
@@ -364,6 +365,11 @@ def seed_dns(site: Site, apps: list[str], defect_app: str | None) -> dict[str, A
         "Name": f"api.{ZONE_NAME}", "Type": "A",
         "AliasTarget": {"HostedZoneId": zone_id, "DNSName": f"{apps[0]}.{ZONE_NAME}",
                         "EvaluateTargetHealth": True}}})
+    # Plain records, enough to make ListResourceRecordSets span several pages of 300.
+    for i in range(extra_records):
+        changes.append({"Action": "CREATE", "ResourceRecordSet": {
+            "Name": f"host-{i:05d}.{ZONE_NAME}", "Type": "A", "TTL": 300,
+            "ResourceRecords": [{"Value": f"10.2.{i // 250}.{i % 250 + 1}"}]}})
     for i in range(0, len(changes), 500):
         site.r53.change_resource_record_sets(
             HostedZoneId=zone_id, ChangeBatch={"Changes": changes[i:i + 500]}
@@ -424,6 +430,8 @@ def main() -> int:
     parser.add_argument("--defects", action="store_true", help="seed the five DR defects")
     parser.add_argument("--two-accounts", action="store_true",
                         help=f"standby in account {STANDBY_ACCOUNT} through STS AssumeRole")
+    parser.add_argument("--dns-records", type=int, default=0,
+                        help="extra plain A records in the zone (to exercise record paging)")
     parser.add_argument("--no-counts", action="store_true",
                         help="skip the resource counts in the summary (faster for benchmarks)")
     args = parser.parse_args()
@@ -530,7 +538,7 @@ def main() -> int:
                         "snapshot": s_snap, "bucket": s_bucket, "instance_profile": s_profile},
         })
 
-    dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"))
+    dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"), args.dns_records)
 
     summary: dict[str, Any] = {
         "endpoint": args.endpoint,

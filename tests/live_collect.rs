@@ -509,9 +509,12 @@ fn check_iam(iam: &drready::snapshot::IamInventory, account: &str, standby_token
 async fn single_account_estate_is_collected_field_by_field() {
     fake_aws_env();
     let moto = Moto::start();
-    let seed = moto.seed(&["--defects"]);
+    // 400 extra records: ListResourceRecordSets needs two pages of 300.
+    let seed = moto.seed(&["--defects", "--dns-records", "400"]);
     let snapshot = collect(&config(&moto.endpoint, &moto.endpoint)).await;
     let (p, sb) = (&snapshot.primary, &snapshot.standby);
+    // SOA, NS, 6 PRIMARY and 5 SECONDARY failover records, an alias, a CNAME, 400 plain ones.
+    assert_eq!(p.route53.record_sets.len(), 2 + 6 + 5 + 2 + 400);
 
     assert_eq!(snapshot.schema_version, drready::snapshot::SCHEMA_VERSION);
     assert!(snapshot.generator.starts_with("drready "));

@@ -6,6 +6,10 @@
 //! site, never a crash: the rest of the collection goes on. IAM and Route 53 are global, so when
 //! both sites are one account they are read once and stored in both sites; so is the S3 bucket
 //! listing.
+//!
+//! `Site.api_calls` counts API calls (not retry attempts) per service, plus `sts`; calls made
+//! once for both sites of one account are counted in the primary site. The AssumeRole calls the
+//! credentials provider makes are not counted.
 
 mod client;
 mod ec2;
@@ -70,7 +74,8 @@ pub async fn collect(config: &Config) -> anyhow::Result<Snapshot> {
         .iter()
         .filter_map(|s| Service::parse(s))
         .collect();
-    let limiter = Arc::new(Semaphore::new(config.collect.max_concurrency.max(1)));
+    let permits = config.collect.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
+    let limiter = Arc::new(Semaphore::new(permits));
     tracing::info!(services = ?services, "collecting inventory of both sites");
 
     let (primary, standby) = futures::join!(

@@ -75,6 +75,8 @@ impl Moto {
             .arg(repo_root().join("scripts/moto_server.py"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            // Even a test process killed before its drops run leaves no server behind.
+            .env("DRREADY_MOTO_EXIT_WITH_PARENT", "1")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("log handle"))
             .stderr(log_file)
