@@ -297,8 +297,15 @@ def replicate(primary: Site, standby: Site, app: str, source: str, dest: str, ro
         destination["EncryptionConfiguration"] = {
             "ReplicaKmsKeyID": f"arn:aws:kms:{standby.region}:{standby.account}:alias/{app}-replica"
         }
+    rules = [rule]
+    if rich:
+        # A catch-all rule beside the filtered one, so the whole bucket still replicates (a DR
+        # setup with only filtered rules is rule DR-S3-004's defect, not a healthy estate).
+        everything = {k: v for k, v in rule.items() if k not in ("ID", "Priority", "Filter")}
+        everything.update({"ID": f"{app}-dr-all", "Priority": 2, "Filter": {"Prefix": ""}})
+        rules.append(everything)
     primary.s3.put_bucket_replication(
-        Bucket=source, ReplicationConfiguration={"Role": role, "Rules": [rule]}
+        Bucket=source, ReplicationConfiguration={"Role": role, "Rules": rules}
     )
 
 

@@ -152,6 +152,15 @@ pub struct ReportArgs {
     /// A JSON report of an earlier run: the Markdown report adds a trend section against it.
     #[arg(long, value_name = "REPORT.json", env = "DRREADY_PREVIOUS")]
     pub previous: Option<PathBuf>,
+    /// Tag keys whose values become `[redacted]` in snapshots and every report
+    /// (comma-separated; added to `scope.redact_tags`).
+    #[arg(
+        long,
+        value_name = "KEY,...",
+        value_delimiter = ',',
+        env = "DRREADY_REDACT_TAGS"
+    )]
+    pub redact_tags: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -341,7 +350,23 @@ pub fn load_config(args: &ReportArgs) -> Result<Config> {
     if args.allow_partial {
         config.gate.allow_partial = true;
     }
+    add_redact_tags(&mut config, &args.redact_tags)?;
     Ok(config)
+}
+
+/// Adds `--redact-tags` keys to `scope.redact_tags`, refusing keys drready itself reads.
+pub(crate) fn add_redact_tags(config: &mut Config, keys: &[String]) -> Result<()> {
+    for key in keys {
+        if let Some(why) = config.unredactable(key) {
+            bail!(UsageError(format!(
+                "--redact-tags: cannot redact tag `{key}`: {why}"
+            )));
+        }
+        if !config.scope.redact_tags.contains(key) {
+            config.scope.redact_tags.push(key.clone());
+        }
+    }
+    Ok(())
 }
 
 fn load_policies(args: &PolicyArgs) -> Result<PolicySet> {

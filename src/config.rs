@@ -408,11 +408,11 @@ impl Config {
             }
             .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
             .ok_or_else(|| {
-                    err(
-                        expires.span(),
-                        "waiver expires must be a date such as 2027-01-31".into(),
-                    )
-                })?;
+                err(
+                    expires.span(),
+                    "waiver expires must be a date such as 2027-01-31".into(),
+                )
+            })?;
             let (line, _) = line_col(text, header);
             waivers.push(Waiver {
                 rule: rule.into_inner(),
@@ -426,7 +426,7 @@ impl Config {
             });
         }
 
-        Ok(Config {
+        let config = Config {
             path: Some(path.to_path_buf()),
             primary: raw.primary,
             standby: raw.standby,
@@ -436,7 +436,38 @@ impl Config {
             gate,
             collect: raw.collect,
             waivers,
-        })
+        };
+        for key in &config.scope.redact_tags {
+            if let Some(why) = config.unredactable(key) {
+                return Err(ConfigError(format!(
+                    "config {file}: scope.redact_tags: cannot redact tag `{key}`: {why}"
+                ))
+                .into());
+            }
+        }
+        Ok(config)
+    }
+
+    /// Why the values of tag `key` may not be redacted, if they may not: drready reads them to
+    /// pair resources, group workloads, scope, or follow copy lineage and tiers (`dr:*`), so
+    /// redacting them would change the verdict.
+    pub fn unredactable(&self, key: &str) -> Option<String> {
+        let role = if key == self.pairing.pair_tag {
+            "it pairs primary and standby resources (pairing.pair_tag)"
+        } else if key == self.pairing.app_tag {
+            "it groups instances into workloads (pairing.app_tag)"
+        } else if key == self.scope.scope_tag {
+            "it takes resources out of scope (scope.scope_tag)"
+        } else if key.starts_with("dr:") {
+            "drready reads `dr:*` tags (copy lineage, tiers)"
+        } else if key.trim().is_empty() {
+            return Some("a tag key must not be empty".into());
+        } else {
+            return None;
+        };
+        Some(format!(
+            "{role}; redacting it would change the verdict. Redact only tags drready does not read"
+        ))
     }
 }
 

@@ -12,6 +12,8 @@ use crate::snapshot::Snapshot;
 /// Evaluates a snapshot with the given policies and configuration.
 pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> Result<Report> {
     let mut scoped = snapshot.clone();
+    // Every report is built from this copy, so redacted tag values reach no output format.
+    scoped.redact_tags(&config.scope.redact_tags);
     let out_of_scope = crate::policy::input::apply_scope(&mut scoped, &config.scope.scope_tag);
     let opts = PairingOptions {
         pair_tag: config.pairing.pair_tag.clone(),

@@ -67,7 +67,11 @@ fn init_refuses_to_overwrite_without_force() {
 
     let (code, _, err) = run(&["init", "--path", p, "--force"]);
     assert_eq!(code, 0, "{err}");
-    assert!(std::fs::read_to_string(&path).unwrap().contains("[collect]"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("[collect]")
+    );
 
     let missing = dir.path().join("no/such/dir/drready.toml");
     let (code, _, err) = run(&["init", "--path", missing.to_str().unwrap()]);

@@ -325,7 +325,11 @@ fn check_s3(seed: &Value, p: &Site, sb: &Site) {
         repl.role,
         format!("arn:aws:iam::{}:role/dr-s3-replication", b.account)
     );
-    assert_eq!(repl.rules.len(), 1);
+    assert_eq!(
+        repl.rules.len(),
+        2,
+        "the filtered rule and the catch-all rule"
+    );
     let rule = serde_json::to_value(&repl.rules[0]).unwrap();
     let account = if two_accounts {
         json!(standby_account)

@@ -63,11 +63,17 @@ fn active_waiver_hides_a_finding_from_the_gate_and_the_score() {
     let (_dir, path) = config(&waiver("DR-S3-001", EXPORTS, "2099-12-31"));
     let (code, report, err) = evaluate(&path, &[]);
     assert_eq!(code, 1, "other findings still fail the gate");
-    assert!(!err.contains("warning"), "an active waiver warns about nothing: {err}");
+    assert!(
+        !err.contains("warning"),
+        "an active waiver warns about nothing: {err}"
+    );
 
     // Shown as waived, with the waiver's details and location.
     let f = finding(&report, "DR-S3-001", EXPORTS);
-    assert_eq!(f["waived"]["reason"], "Exports are rebuilt from the warehouse");
+    assert_eq!(
+        f["waived"]["reason"],
+        "Exports are rebuilt from the warehouse"
+    );
     assert_eq!(f["waived"]["owner"], "data-team");
     assert_eq!(f["waived"]["ticket"], "DR-42");
     assert_eq!(f["waived"]["expires"], "2099-12-31");
@@ -150,13 +156,23 @@ fn expired_waiver_no_longer_hides_and_is_reported() {
         "--format",
         "markdown",
     ]);
-    assert!(md.contains("| **expired**: hides nothing | `DR-S3-001` |"), "{md}");
-    assert!(md.contains("0 in force (0 expiring within 30 days), 1 expired"), "{md}");
+    assert!(
+        md.contains("| **expired**: hides nothing | `DR-S3-001` |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("0 in force (0 expiring within 30 days), 1 expired"),
+        "{md}"
+    );
 }
 
 #[test]
 fn unmatched_waiver_warns() {
-    let (_dir, path) = config(&waiver("DR-S3-001", "arn:aws:s3:::no-such-bucket-*", "2099-12-31"));
+    let (_dir, path) = config(&waiver(
+        "DR-S3-001",
+        "arn:aws:s3:::no-such-bucket-*",
+        "2099-12-31",
+    ));
     let (code, report, err) = evaluate(&path, &[]);
     assert_eq!(code, 1, "a stale waiver does not change the verdict");
     assert_eq!(report["waivers"][0]["status"], "unmatched");
@@ -185,7 +201,10 @@ fn waiver_expiring_soon_is_flagged_in_the_audit() {
         "--format",
         "markdown",
     ]);
-    assert!(md.contains("1 in force (1 expiring within 30 days)"), "{md}\n{err}");
+    assert!(
+        md.contains("1 in force (1 expiring within 30 days)"),
+        "{md}\n{err}"
+    );
     assert!(md.contains("| in force · ⚠️ expires in 10 days |"), "{md}");
     assert!(md.contains("### Findings hidden by waivers (1)"), "{md}");
 }

@@ -24,7 +24,7 @@ metadata := {
 	"references": [
 		"https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html",
 		"https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-distribution-settings.html",
-		"https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_backing_up_data_automated_backups_data.html",
+		"https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html",
 	],
 }
 
@@ -79,19 +79,14 @@ deny contains finding if {
 	finding := {
 		"resource": latest.image.arn,
 		"site": "primary",
-		"message": sprintf("AMI family %s: the newest primary build is %s (created %s), but the newest build copied to standby region %s is %s (created %s, copy %s), %s older, more than the %s RPO.", [
-			name, label(latest.image), latest.image.creation_date, input.standby.region,
-			label(standby.image), standby.image.creation_date, arn_id(standby.copy),
+		"message": sprintf("AMI family %s: the newest primary build is %s (%s, created %s), but the newest build copied to standby region %s is %s (%s, created %s, copy %s), %s older, more than the %s RPO.", [
+			name, latest.image.name, latest.image.id, latest.image.creation_date, input.standby.region,
+			standby.image.name, standby.image.id, standby.image.creation_date, arn_id(standby.copy),
 			duration(lag), duration(input.objectives.rpo_seconds),
 		]),
 		"related": [standby.image.arn, standby.copy],
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id
 
 # A human duration: 2d 7h, 31h 1m, 24h, 15m, 45s.
 duration(seconds) := sprintf("%dd %dh", [floor(seconds / 86400), floor((seconds % 86400) / 3600)]) if {

@@ -34,8 +34,8 @@ test_family_lagging_behind_is_denied if {
 	f.site == "primary"
 	f.related == [t_image_arn("us-east-1", "ami-old"), t_image_arn("us-west-2", "ami-oldc")]
 	contains(f.message, "AMI family acme-web")
-	contains(f.message, "ami-new (acme-web-20261118)")
-	contains(f.message, "ami-old (acme-web-20261021)")
+	contains(f.message, "the newest primary build is acme-web-20261118 (ami-new, created 2026-11-18T16:44:52Z)")
+	contains(f.message, "is acme-web-20261021 (ami-old, created 2026-10-21T13:05:11Z, copy ami-oldc)")
 	contains(f.message, "copy ami-oldc")
 	contains(f.message, "28d 3h older, more than the 24h RPO")
 }

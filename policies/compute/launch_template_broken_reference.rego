@@ -7,7 +7,7 @@ metadata := {
 	"category": "compute",
 	"inputs": ["ec2", "iam"],
 	"why": concat(" ", [
-		"The latest version of this standby launch template names an AMI, security group, subnet or instance profile that does not exist in the standby site.",
+		"The default or the latest version of this standby launch template (the versions $Default and $Latest launches use) names an AMI, security group, subnet or instance profile that does not exist in the standby site.",
 		"AMI, security group and subnet ids are regional and instance profiles belong to an account, so a template copied from the primary region or left behind after a clean-up keeps ids that point nowhere.",
 		"RunInstances and every Auto Scaling launch from this template fail on the day of the disaster, and the fix needs the missing resource to be recreated first.",
 		"drready sees only the AMIs the standby account owns, so a template on a public or shared AMI is reported too: copy the AMI into the account, which also protects the standby from the owner deregistering it. Image ids given as resolve:ssm: parameters are not judged.",
@@ -69,22 +69,32 @@ broken_profile(version) := {sprintf("instance profile %s", [arn])} if {
 	not input.index.standby.instance_profiles[name]
 } else := set()
 
+# The versions launches use: the default one ($Default) and the latest one ($Latest).
+versions(template) := {version |
+	some key in ["default_version", "latest_version"]
+	version := template[key]
+	is_object(version)
+}
+
 applicable contains template.arn if {
 	some template in input.standby.ec2.launch_templates
-	is_object(template.latest_version)
+	count(versions(template)) > 0
 }
 
 deny contains finding if {
 	some template in input.standby.ec2.launch_templates
-	version := template.latest_version
-	is_object(version)
-	refs := broken(version)
-	count(refs) > 0
+	gaps := [sprintf("version %v refers to %s", [version.version_number, concat(", ", sort(refs))]) |
+		some version in versions(template)
+		refs := broken(version)
+		count(refs) > 0
+	]
+	count(gaps) > 0
+	refs := union({broken(version) | some version in versions(template)})
 	finding := {
 		"resource": template.arn,
 		"site": "standby",
-		"message": sprintf("Standby launch template %s in %s (version %d) refers to %s, which %s not exist in the standby site (account %s), so launches from it fail.", [
-			label(template), input.standby.region, version.version_number, concat(", ", sort(refs)), verb(refs), input.standby.account,
+		"message": sprintf("Standby launch template %s in %s: %s, which %s not exist in the standby site (account %s), so launches from it fail.", [
+			label(template), input.standby.region, concat("; ", sort(gaps)), verb(refs), input.standby.account,
 		]),
 	}
 }

@@ -15,7 +15,7 @@ t_good := t_version("ami-0standby", ["sg-0standby"], ["subnet-0standby"], t_prof
 t_template(id, version) := {
 	"arn": t_template_arn(id), "id": id, "name": "web", "region": "us-west-2", "account": "222222222222",
 	"default_version_number": 1, "latest_version_number": 4,
-	"default_version": t_good, "latest_version": version,
+	"default_version": object.union(t_good, {"version_number": 1}), "latest_version": version,
 }
 
 t_input(templates) := {
@@ -37,8 +37,7 @@ test_security_group_from_the_primary_is_denied if {
 	some f in findings
 	f.resource == t_template_arn("lt-9")
 	f.site == "standby"
-	contains(f.message, "lt-9 (web)")
-	contains(f.message, "(version 4) refers to security group sg-0primary, which does not exist")
+	contains(f.message, "lt-9 (web) in us-west-2: version 4 refers to security group sg-0primary, which does not exist")
 	contains(f.message, "222222222222")
 }
 
@@ -84,15 +83,33 @@ test_unset_references_are_not_judged if {
 	count(applicable) == 1 with input as d
 }
 
-test_default_version_is_not_judged if {
-	template := object.union(t_template("lt-9", t_good), {"default_version": t_version("ami-0gone", [], [], null, null)})
+test_default_version_is_judged_too if {
+	default_v := object.union(t_version("ami-0gone", [], [], null, null), {"version_number": 3})
+	template := object.union(t_template("lt-9", t_good), {"default_version": default_v})
+	findings := deny with input as t_input([template])
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "version 3 refers to AMI ami-0gone, which does not exist")
+	not contains(f.message, "version 4")
+}
+
+test_each_broken_version_is_named if {
+	default_v := object.union(t_version("ami-0gone", [], [], null, null), {"version_number": 3})
+	template := object.union(t_template("lt-9", t_version("ami-0standby", ["sg-0gone"], [], null, null)), {"default_version": default_v})
+	some f in deny with input as t_input([template])
+	contains(f.message, "version 3 refers to AMI ami-0gone; version 4 refers to security group sg-0gone, which do not exist")
+}
+
+test_template_without_versions_is_not_applicable if {
+	template := object.union(t_template("lt-9", t_good), {"latest_version": null, "default_version": null})
+	count(applicable) == 0 with input as t_input([template])
 	count(deny) == 0 with input as t_input([template])
 }
 
-test_template_without_latest_version_is_not_applicable if {
-	template := object.union(t_template("lt-9", t_good), {"latest_version": null})
-	count(applicable) == 0 with input as t_input([template])
-	count(deny) == 0 with input as t_input([template])
+test_template_with_only_a_default_version_is_judged if {
+	template := object.union(t_template("lt-9", t_good), {"latest_version": null, "default_version": t_version("ami-0gone", [], [], null, null)})
+	count(applicable) == 1 with input as t_input([template])
+	count(deny) == 1 with input as t_input([template])
 }
 
 test_primary_templates_are_not_applicable if {

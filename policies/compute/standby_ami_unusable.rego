@@ -7,7 +7,7 @@ metadata := {
 	"category": "compute",
 	"inputs": ["ec2"],
 	"why": concat(" ", [
-		"The AMI named by the latest version of this standby launch template exists in the standby account but is not in the available state (pending, failed, deregistered, ...) or has passed its deprecation time.",
+		"The AMI that the default or the latest version of this standby launch template launches (the versions $Default and $Latest use) exists in the standby account but is not in the available state (pending, failed, deregistered, ...) or has passed its deprecation time.",
 		"Launches from an image that is not available fail, and a deprecated image disappears from DescribeImages results and from the automation that looks it up, and is usually deregistered soon after by the same lifecycle policy.",
 		"The standby fleet then cannot start on the day of the disaster, although the template and the copy both look present.",
 		"An AMI id the standby account does not have at all is DR-EC2-004's finding, not this rule's. Deprecation is compared with the snapshot's collection time, not the current time.",
@@ -27,10 +27,14 @@ metadata := {
 	],
 }
 
-# Standby templates (latest version) whose AMI is in the standby inventory.
-uses contains [template, image] if {
+# template ARN -> [version number, image] for the AMIs in the standby inventory that its default
+# ($Default) and latest ($Latest) versions launch.
+uses[template.arn] contains [version.version_number, image] if {
 	some template in input.standby.ec2.launch_templates
-	image := input.index.standby.images[template.latest_version.image_id]
+	some key in ["default_version", "latest_version"]
+	version := template[key]
+	is_object(version)
+	image := input.index.standby.images[version.image_id]
 }
 
 deprecated(image) if {
@@ -54,21 +58,24 @@ deprecation_problem(image) := sprintf("was deprecated at %s", [image.deprecation
 	deprecated(image)
 } else := ""
 
-applicable contains template.arn if {
-	some [template, _] in uses
+applicable contains arn if {
+	some arn, _ in uses
 }
 
 deny contains finding if {
-	some [template, image] in uses
-	gaps := problems(image)
-	count(gaps) > 0
+	some template in input.standby.ec2.launch_templates
+	bad := [[number, image] |
+		some [number, image] in uses[template.arn]
+		count(problems(image)) > 0
+	]
+	count(bad) > 0
 	finding := {
 		"resource": template.arn,
 		"site": "standby",
-		"message": sprintf("Standby launch template %s in %s (version %d) uses AMI %s, which %s, so launches from it fail or break when the image is deregistered.", [
-			label(template), input.standby.region, template.latest_version.version_number, label(image), concat(" and ", gaps),
+		"message": sprintf("Standby launch template %s in %s: %s, so launches from it fail or break when the image is deregistered.", [
+			label(template), input.standby.region, concat("; ", sort([sprintf("version %v uses AMI %s, which %s", [number, label(image), concat(" and ", problems(image))]) | some [number, image] in bad])),
 		]),
-		"related": [image.arn],
+		"related": sort({image.arn | some [_, image] in bad}),
 	}
 }
 

@@ -10,6 +10,12 @@ t_template(id, image_id) := {
 	"default_version": {"version_number": 4, "image_id": image_id},
 }
 
+t_template2(id, default_image, latest_image) := {
+	"arn": t_template_arn(id), "id": id, "name": "web", "region": "us-west-2", "account": "222222222222",
+	"latest_version": {"version_number": 4, "image_id": latest_image},
+	"default_version": {"version_number": 3, "image_id": default_image},
+}
+
 t_image(id, state, deprecation_time) := {
 	"arn": t_image_arn(id), "id": id, "name": "acme-web-20261021", "region": "us-west-2", "account": "222222222222",
 	"state": state, "deprecation_time": deprecation_time,
@@ -31,8 +37,7 @@ test_deprecated_ami_is_denied if {
 	f.resource == t_template_arn("lt-9")
 	f.site == "standby"
 	f.related == [t_image_arn("ami-1")]
-	contains(f.message, "lt-9 (web)")
-	contains(f.message, "uses AMI ami-1 (acme-web-20261021), which was deprecated at 2026-11-20T08:41:02Z")
+	contains(f.message, "lt-9 (web) in us-west-2: version 4 uses AMI ami-1 (acme-web-20261021), which was deprecated at 2026-11-20T08:41:02Z")
 }
 
 test_unavailable_ami_is_denied if {
@@ -71,14 +76,27 @@ test_ami_missing_from_inventory_is_left_to_dr_ec2_004 if {
 	count(deny) == 0 with input as d
 }
 
-test_default_version_is_not_judged if {
-	template := object.union(t_template("lt-9", "ami-1"), {"default_version": {"version_number": 3, "image_id": "ami-2"}})
-	d := t_input([template], [t_image("ami-1", "available", null), t_image("ami-2", "failed", null)])
-	count(deny) == 0 with input as d
+test_default_version_is_judged_too if {
+	d := t_input([t_template2("lt-9", "ami-2", "ami-1")], [t_image("ami-1", "available", null), t_image("ami-2", "failed", null)])
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	f.related == [t_image_arn("ami-2")]
+	contains(f.message, "version 3 uses AMI ami-2 (acme-web-20261021), which is failed")
+	not contains(f.message, "version 4")
 }
 
-test_template_without_latest_version_is_not_applicable if {
-	template := object.union(t_template("lt-9", "ami-1"), {"latest_version": null})
+test_both_versions_are_named_in_one_finding if {
+	d := t_input([t_template2("lt-9", "ami-2", "ami-1")], [t_image("ami-1", "pending", null), t_image("ami-2", "failed", null)])
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	f.related == [t_image_arn("ami-1"), t_image_arn("ami-2")]
+	contains(f.message, "version 3 uses AMI ami-2 (acme-web-20261021), which is failed; version 4 uses AMI ami-1 (acme-web-20261021), which is pending")
+}
+
+test_template_without_versions_is_not_applicable if {
+	template := object.union(t_template("lt-9", "ami-1"), {"latest_version": null, "default_version": null})
 	d := t_input([template], [t_image("ami-1", "failed", null)])
 	count(applicable) == 0 with input as d
 	count(deny) == 0 with input as d

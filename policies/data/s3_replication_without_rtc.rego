@@ -21,8 +21,8 @@ metadata := {
 	]),
 	"references": [
 		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html",
-		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-metrics.html",
-		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-rtc.html",
+		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html",
+		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-metrics-events.html",
 	],
 }
 

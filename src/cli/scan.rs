@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::{Prepared, ReportArgs, UsageError, load_config_file};
+use super::{Prepared, ReportArgs, UsageError, add_redact_tags, load_config_file};
 use crate::config::{Config, SiteConfig};
 use crate::gate::ExitStatus;
 use crate::snapshot::Snapshot;
@@ -68,6 +68,15 @@ pub struct SnapshotArgs {
     /// Exit 0 even when some inventory could not be read (it is recorded in the snapshot).
     #[arg(long)]
     pub allow_partial: bool,
+    /// Tag keys whose values become `[redacted]` in the snapshot (comma-separated; added to
+    /// `scope.redact_tags`).
+    #[arg(
+        long,
+        value_name = "KEY,...",
+        value_delimiter = ',',
+        env = "DRREADY_REDACT_TAGS"
+    )]
+    pub redact_tags: Vec<String>,
 }
 
 fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
@@ -161,7 +170,9 @@ fn collect(config: &Config, quiet: bool) -> Result<Snapshot> {
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
-    let snapshot = snapshot?;
+    let mut snapshot = snapshot?;
+    // Before anything is saved or judged (evaluation redacts again, for loaded snapshots).
+    snapshot.redact_tags(&config.scope.redact_tags);
     if !quiet && std::io::stderr().is_terminal() {
         for (role, site) in [
             ("primary", &snapshot.primary),
@@ -206,6 +217,7 @@ pub fn scan(args: ScanArgs, quiet: bool) -> Result<ExitStatus> {
 pub fn snapshot(args: SnapshotArgs, quiet: bool) -> Result<ExitStatus> {
     let mut config = load_config_file(args.config.as_deref())?;
     apply_sites(&mut config, &args.sites)?;
+    add_redact_tags(&mut config, &args.redact_tags)?;
     check_output_dir(&args.output)?;
     let snapshot = collect(&config, quiet)?;
     crate::snapshot::save(&snapshot, &args.output)?;

@@ -22,7 +22,7 @@ use crate::snapshot::SiteRole;
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Builds the SDK configuration of one site: region, profile, optional role to assume, endpoint
-/// override, adaptive retry and timeouts. Never fails: a missing region or credential surfaces
+/// override, standard retry with backoff, and timeouts. Never fails: a missing region or credential surfaces
 /// as an error of the first call.
 pub(crate) async fn sdk_config(site: &SiteConfig, tuning: &CollectConfig) -> SdkConfig {
     let attempt = Duration::from_secs(tuning.attempt_timeout_secs.max(1));
@@ -31,7 +31,11 @@ pub(crate) async fn sdk_config(site: &SiteConfig, tuning: &CollectConfig) -> Sdk
         .operation_attempt_timeout(attempt)
         .operation_timeout(Duration::from_secs(tuning.call_timeout_secs.max(1)))
         .build();
-    let retry = RetryConfig::adaptive().with_max_attempts(tuning.max_attempts.max(1));
+    // Standard retry (exponential backoff with jitter, a retry quota), not adaptive: the adaptive
+    // client-side rate limiter charges every waiting call's cost up front, so with drready's
+    // concurrent calls a few throttling answers queue the rest for minutes and they end in
+    // call timeouts (tests/faults.rs, 20% throttling). The shared semaphore bounds concurrency.
+    let retry = RetryConfig::standard().with_max_attempts(tuning.max_attempts.max(1));
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)

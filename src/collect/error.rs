@@ -34,7 +34,7 @@ pub(crate) fn from_sdk<E>(
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
-    let (code, message) = classify(err);
+    let (code, message) = classify_call(service.as_str(), api, err);
     let error = CollectionError {
         service,
         api: api.to_string(),
@@ -72,6 +72,58 @@ where
         other => (transport_class(other).to_string(), chain_message(other)),
     };
     (code, sanitize(&message))
+}
+
+/// [`classify`] for a call of `api` on `service` (`ec2`, `s3`, `route53`, `iam`, `sts`): when AWS
+/// denied it, the message starts by naming the IAM action to grant.
+pub(crate) fn classify_call<E>(
+    service: &str,
+    api: &str,
+    err: &SdkError<E, HttpResponse>,
+) -> (String, String)
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let (code, message) = classify(err);
+    let message = explain_denied(service, api, &code, &message);
+    (code, message)
+}
+
+/// Error codes AWS answers when the caller lacks a permission.
+const ACCESS_DENIED_CODES: [&str; 4] = [
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedAccess",
+];
+
+/// Whether a collection error code means a missing permission.
+pub fn is_access_denied(code: &str) -> bool {
+    ACCESS_DENIED_CODES.contains(&code)
+}
+
+/// The IAM action that authorizes an API call: the operation name, except for the S3 operations
+/// whose action is named differently (see [`super::API_ACTIONS`]).
+pub fn iam_action(service: &str, api: &str) -> String {
+    let action = match (service, api) {
+        ("s3", "ListBuckets") => "ListAllMyBuckets",
+        ("s3", "GetBucketReplication") => "GetReplicationConfiguration",
+        ("s3", "GetBucketEncryption") => "GetEncryptionConfiguration",
+        (_, api) => api,
+    };
+    format!("{service}:{action}")
+}
+
+/// A denied call's message, led by the missing IAM action (AWS's own message rarely names it:
+/// S3 says `Access Denied`, EC2 `You are not authorized to perform this operation.`).
+fn explain_denied(service: &str, api: &str, code: &str, message: &str) -> String {
+    if !is_access_denied(code) {
+        return message.to_string();
+    }
+    let action = iam_action(service, api);
+    sanitize(&format!(
+        "missing IAM permission {action}: grant `{action}` to the identity drready runs as in          this site (the read-only policy is in docs/permissions.md); AWS said: {message}"
+    ))
 }
 
 /// The messages of an error and its sources, joined with `: `, repeats left out.
@@ -219,6 +271,62 @@ mod tests {
     fn sanitize_drops_everything_after_an_authorization_header() {
         let m = sanitize("request Authorization: AWS4-HMAC-SHA256 secret stuff");
         assert_eq!(m, "request [redacted]");
+    }
+
+    #[test]
+    fn every_collector_call_maps_to_an_action_of_the_read_policy() {
+        let calls = [
+            ("ec2", "DescribeInstances"),
+            ("ec2", "DescribeImages"),
+            ("ec2", "DescribeLaunchTemplates"),
+            ("ec2", "DescribeLaunchTemplateVersions"),
+            ("ec2", "DescribeVolumes"),
+            ("ec2", "DescribeSnapshots"),
+            ("ec2", "DescribeVpcs"),
+            ("ec2", "DescribeSubnets"),
+            ("ec2", "DescribeSecurityGroups"),
+            ("s3", "ListBuckets"),
+            ("s3", "GetBucketLocation"),
+            ("s3", "GetBucketVersioning"),
+            ("s3", "GetBucketReplication"),
+            ("s3", "GetBucketEncryption"),
+            ("s3", "GetBucketTagging"),
+            ("route53", "ListHostedZones"),
+            ("route53", "ListResourceRecordSets"),
+            ("route53", "ListHealthChecks"),
+            ("route53", "ListTagsForResources"),
+            ("iam", "GetAccountAuthorizationDetails"),
+            ("iam", "ListInstanceProfiles"),
+            ("sts", "GetCallerIdentity"),
+        ];
+        let mapped: Vec<String> = calls.iter().map(|(s, a)| iam_action(s, a)).collect();
+        let mut sorted = mapped.clone();
+        sorted.sort();
+        assert_eq!(sorted, super::super::API_ACTIONS);
+    }
+
+    #[test]
+    fn access_denied_names_the_missing_action() {
+        let m = explain_denied(
+            "s3",
+            "GetBucketReplication",
+            "AccessDenied",
+            "Access Denied",
+        );
+        assert!(
+            m.starts_with("missing IAM permission s3:GetReplicationConfiguration:"),
+            "{m}"
+        );
+        assert!(m.ends_with("AWS said: Access Denied"), "{m}");
+        let m = explain_denied("ec2", "DescribeSnapshots", "UnauthorizedOperation", "no");
+        assert!(m.contains("`ec2:DescribeSnapshots`"), "{m}");
+        assert_eq!(
+            explain_denied("s3", "ListBuckets", "SlowDown", "slow"),
+            "slow"
+        );
+        let long = "x ".repeat(600);
+        let m = explain_denied("iam", "ListInstanceProfiles", "AccessDenied", &long);
+        assert!(m.starts_with("missing IAM permission iam:ListInstanceProfiles"));
     }
 
     #[test]

@@ -74,7 +74,10 @@ pub async fn collect(config: &Config) -> anyhow::Result<Snapshot> {
         .iter()
         .filter_map(|s| Service::parse(s))
         .collect();
-    let permits = config.collect.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
+    let permits = config
+        .collect
+        .max_concurrency
+        .clamp(1, Semaphore::MAX_PERMITS);
     let limiter = Arc::new(Semaphore::new(permits));
     tracing::info!(services = ?services, "collecting inventory of both sites");
 
@@ -234,7 +237,7 @@ async fn prepare(
             (out, None)
         }
         Err(e) => {
-            let (code, message) = error::classify(&e);
+            let (code, message) = error::classify_call("sts", "GetCallerIdentity", &e);
             tracing::warn!(site = %role, %code, "cannot read the site's identity");
             let why = format!(
                 "its identity could not be read (STS GetCallerIdentity: {code}: {message}); \

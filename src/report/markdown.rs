@@ -174,8 +174,13 @@ fn objectives(out: &mut String, r: &Report) {
     ] {
         let _ = writeln!(
             out,
-            "| {name} | {} ({secs} s) | not measured |",
-            duration(secs)
+            "| {name} | {} ({secs} s) | {} |",
+            duration(secs),
+            if name.starts_with("RPO") && !r.recovery_points.is_empty() {
+                "per workload below"
+            } else {
+                "not measured"
+            }
         );
     }
     let _ = writeln!(
@@ -188,10 +193,62 @@ fn objectives(out: &mut String, r: &Report) {
         }
     );
     let _ = writeln!(out, "| Default DR tier | {} | — |\n", cell(&o.default_tier));
+    recovery_points(out, r);
+}
+
+/// Observed recovery points per workload next to the RPO; unknown stays unknown.
+fn recovery_points(out: &mut String, r: &Report) {
     let _ = writeln!(
         out,
-        "This report carries no measured recovery points; rules judge the inventory against \
-         these targets and report what misses them under Findings.\n"
+        "### Observed recovery points
+"
+    );
+    if r.recovery_points.is_empty() {
+        let _ = writeln!(
+            out,
+            "No workload (resources sharing the app tag) was found, so no recovery point could \
+             be measured.\n"
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| Workload | Tier | AMIs copied | Newest AMI copy | Volumes copied | Oldest volume \
+         point | Buckets with RTC | Within RPO ({}) |\n|---|---|---|---|---|---|---|---|",
+        duration(r.objectives.rpo_seconds)
+    );
+    let age = |a: Option<i64>| {
+        a.map_or_else(
+            || "none".to_string(),
+            |s| crate::report::table::fmt_age(Some(s)),
+        )
+    };
+    for w in &r.recovery_points {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}/{} | {} | {}/{} | {} | {}/{} | {} |",
+            cell(&w.workload),
+            cell(&w.tier),
+            w.images.copied,
+            w.images.primary,
+            age(w.images.newest_copy_age_seconds),
+            w.snapshots.copied,
+            w.snapshots.primary,
+            age(w.snapshots.newest_copy_age_seconds),
+            w.buckets_replicated_with_rtc,
+            w.buckets,
+            match w.within_rpo {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "unknown",
+            }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nAges are measured against the collection time. A volume's point is the start time of \
+         its newest snapshot that has a standby copy; volumes without snapshots are not \
+         tracked.\n"
     );
 }
 

@@ -360,7 +360,7 @@ pub enum Document {
 pub fn load_document(path: &std::path::Path) -> anyhow::Result<Document> {
     let meta = std::fs::metadata(path)
         .map_err(|e| ReportError(format!("cannot read {}: {e}", path.display())))?;
-    if meta.len() > crate::snapshot::MAX_SNAPSHOT_BYTES {
+    if meta.len() > crate::snapshot::max_snapshot_bytes() {
         // Only a snapshot can be this large; let the snapshot loader explain the limit.
         return crate::snapshot::load(path).map(|s| Document::Snapshot(Box::new(s)));
     }

@@ -4,6 +4,7 @@
 //! one; `drready evaluate` reads one with no AWS access.
 
 mod model;
+mod redact;
 
 use std::path::Path;
 
@@ -11,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 pub use model::*;
+pub use redact::REDACTED;
 
 /// The snapshot format version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -28,13 +30,17 @@ pub struct SnapshotError(pub String);
 pub fn load(path: &Path) -> Result<Snapshot> {
     let meta = std::fs::metadata(path)
         .with_context(|| format!("cannot read snapshot {}", path.display()))?;
-    if meta.len() > MAX_SNAPSHOT_BYTES {
+    let limit = max_snapshot_bytes();
+    if meta.len() > limit {
         return Err(SnapshotError(format!(
-            "snapshot {} is {} bytes, over the limit of {} bytes; split the estate into several \
-             site pairs or raise the limit with DRREADY_MAX_SNAPSHOT_BYTES",
+            "snapshot {} is {} bytes ({}), over the limit of {limit} bytes ({}); it was not read. \
+             Split the estate into several site pairs, or raise the limit with \
+             DRREADY_MAX_SNAPSHOT_BYTES=BYTES if this machine has the memory for it \
+             (several times the file size)",
             path.display(),
             meta.len(),
-            max_snapshot_bytes()
+            human_bytes(meta.len()),
+            human_bytes(limit)
         ))
         .into());
     }
@@ -43,7 +49,20 @@ pub fn load(path: &Path) -> Result<Snapshot> {
     parse(&bytes, &path.display().to_string())
 }
 
-fn max_snapshot_bytes() -> u64 {
+/// `1.5 MB`, `200.0 MB`, `2.1 GB` (decimal units).
+fn human_bytes(n: u64) -> String {
+    let n = n as f64;
+    if n >= 1e9 {
+        format!("{:.1} GB", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.1} MB", n / 1e6)
+    } else {
+        format!("{:.1} kB", n / 1e3)
+    }
+}
+
+/// The size limit: `DRREADY_MAX_SNAPSHOT_BYTES`, else [`MAX_SNAPSHOT_BYTES`].
+pub fn max_snapshot_bytes() -> u64 {
     std::env::var("DRREADY_MAX_SNAPSHOT_BYTES")
         .ok()
         .and_then(|v| v.parse().ok())

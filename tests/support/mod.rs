@@ -1,3 +1,4 @@
 //! Shared test support.
 
 pub mod moto;
+pub mod proxy;

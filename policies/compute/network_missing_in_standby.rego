@@ -1,0 +1,123 @@
+package drready.rules.network_missing_in_standby
+
+metadata := {
+	"id": "DR-NET-001",
+	"title": "Network resource used by primary workloads has no standby twin",
+	"severity": "high",
+	"category": "compute",
+	"inputs": ["ec2"],
+	"why": concat(" ", [
+		"A VPC, subnet or security group that live primary instances or primary launch templates (default and latest versions) use has no twin in the standby region; the VPCs of used subnets and security groups count as used.",
+		"Instances cannot be launched without a subnet, and a workload launched into a different security group either cannot be reached or is exposed more than in the primary.",
+		"Networks are the slowest part to rebuild during an outage: CIDR planning, route tables, NAT, endpoints, peering and firewall rules all have to exist before the first instance can start.",
+		"Twins are found by the pairing (dr:pair tag, name after region-token rewriting); a resource named the same in a non-unique way (several default security groups) cannot be paired by name and needs a dr:pair tag.",
+	]),
+	"remediation": "Create the missing VPC, subnet or security group in the standby region with the same purpose and rules (named after the primary one with the region token rewritten, or tagged dr:pair).",
+	"remediation_detail": concat("\n", [
+		"aws ec2 describe-security-groups --region PRIMARY_REGION --group-ids sg-XXXX --query 'SecurityGroups[0].[GroupName,Description,IpPermissions]'",
+		"aws ec2 create-security-group --region STANDBY_REGION --vpc-id vpc-STANDBY --group-name NAME --description DESCRIPTION --tag-specifications 'ResourceType=security-group,Tags=[{Key=Name,Value=NAME}]'",
+		"aws ec2 authorize-security-group-ingress --region STANDBY_REGION --group-id sg-NEW --ip-permissions file://ingress.json   # source groups replaced by their standby twins",
+		"aws ec2 create-subnet --region STANDBY_REGION --vpc-id vpc-STANDBY --cidr-block CIDR --availability-zone AZ --tag-specifications 'ResourceType=subnet,Tags=[{Key=Name,Value=NAME}]'",
+		"Terraform: instantiate the network module a second time with provider = aws.standby (aws_vpc, aws_subnet, aws_security_group and aws_vpc_security_group_ingress_rule), so both regions come from one definition.",
+	]),
+	"references": [
+		"https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html",
+		"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
+		"https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
+	],
+}
+
+gone_states := {"terminated", "shutting-down"}
+
+index_name := {"vpc": "vpcs", "subnet": "subnets", "security_group": "security_groups"}
+
+kind_label := {"vpc": "VPC", "subnet": "Subnet", "security_group": "Security group"}
+
+is_set(value) if {
+	is_string(value)
+	value != ""
+}
+
+# Direct references: {user ARN, kind, id}.
+refs contains {"user": instance.arn, "kind": "vpc", "id": instance.vpc_id} if {
+	some instance in input.primary.ec2.instances
+	not instance.state in gone_states
+	is_set(instance.vpc_id)
+}
+
+refs contains {"user": instance.arn, "kind": "subnet", "id": instance.subnet_id} if {
+	some instance in input.primary.ec2.instances
+	not instance.state in gone_states
+	is_set(instance.subnet_id)
+}
+
+refs contains {"user": instance.arn, "kind": "security_group", "id": group} if {
+	some instance in input.primary.ec2.instances
+	not instance.state in gone_states
+	some group in object.get(instance, "security_group_ids", [])
+}
+
+# The versions launches use: the default one ($Default) and the latest one ($Latest).
+template_versions contains [template, version] if {
+	some template in input.primary.ec2.launch_templates
+	some key in ["default_version", "latest_version"]
+	version := template[key]
+	is_object(version)
+}
+
+refs contains {"user": template.arn, "kind": "security_group", "id": group} if {
+	some [template, version] in template_versions
+	some group in version.security_group_ids
+}
+
+refs contains {"user": template.arn, "kind": "subnet", "id": subnet} if {
+	some [template, version] in template_versions
+	some subnet in version.subnet_ids
+}
+
+# kind -> id -> ARNs of the primary instances and launch templates that use it.
+used[kind][id] contains user if {
+	some ref in refs
+	kind := ref.kind
+	id := ref.id
+	user := ref.user
+}
+
+# The VPC of a used subnet or security group is used too.
+used.vpc[vpc_id] contains user if {
+	some ref in refs
+	ref.kind != "vpc"
+	vpc_id := input.index.primary[index_name[ref.kind]][ref.id].vpc_id
+	is_set(vpc_id)
+	user := ref.user
+}
+
+# Used resources the primary inventory knows; unknown ids are not judged.
+resources contains [kind, resource] if {
+	some kind, by_id in used
+	some id, _ in by_id
+	resource := input.index.primary[index_name[kind]][id]
+}
+
+applicable contains resource.arn if {
+	some [_, resource] in resources
+}
+
+deny contains finding if {
+	some [kind, resource] in resources
+	not input.parity.standby_of[resource.arn]
+	users := used[kind][resource.id]
+	finding := {
+		"resource": resource.arn,
+		"site": "primary",
+		"message": sprintf("%s %s in primary region %s is used by %d primary instance(s)/launch template(s) but has no twin in standby region %s, so the workload has no network to start in there.", [
+			kind_label[kind], label(resource), input.primary.region, count(users), input.standby.region,
+		]),
+		"related": sort(users),
+	}
+}
+
+label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
+	object.get(resource, "name", "") != ""
+	resource.name != resource.id
+} else := resource.id

@@ -1,0 +1,85 @@
+package drready.rules.failover_health_check_broken
+
+metadata := {
+	"id": "DR-DNS-003",
+	"title": "Failover record refers to a missing, disabled or inverted health check",
+	"severity": "high",
+	"category": "dns",
+	"inputs": ["route53"],
+	"why": concat(" ", [
+		"A PRIMARY or SECONDARY failover record names a health check that does not exist in the record's account, is disabled, or is inverted.",
+		"Route 53 lets a health check be deleted while records still use it, and the status it then reports for those records is undefined; a disabled health check is always considered healthy; an inverted one is healthy while the endpoint is down and unhealthy while it is up.",
+		"With any of these, Route 53 keeps sending traffic to the failed primary region, or sends it to the standby while the primary is fine, and the health check that looks configured is why.",
+	]),
+	"remediation": "Point the record at an existing, enabled, non-inverted health check that probes the record's own endpoint.",
+	"remediation_detail": concat("\n", [
+		"aws route53 get-health-check --health-check-id HEALTH_CHECK_ID --query 'HealthCheck.HealthCheckConfig.[Type,FullyQualifiedDomainName,Disabled,Inverted]'",
+		"aws route53 update-health-check --health-check-id HEALTH_CHECK_ID --no-disabled --no-inverted",
+		"aws route53 create-health-check --caller-reference app-$(date +%s) --health-check-config Type=HTTPS,FullyQualifiedDomainName=ENDPOINT,Port=443,ResourcePath=/health,FailureThreshold=3   # when it was deleted",
+		"aws route53 change-resource-record-sets --hosted-zone-id ZONE_ID --change-batch file://record.json   # UPSERT of the record with the new \"HealthCheckId\"",
+		"Terraform: aws_route53_health_check with disabled = false and invert_healthcheck = false, referenced as aws_route53_record.health_check_id = aws_route53_health_check.<name>.id (never a literal id).",
+	]),
+	"references": [
+		"https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html",
+		"https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHealthCheck.html",
+		"https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html",
+	],
+}
+
+# Every failover record, PRIMARY or SECONDARY, with its group.
+records contains [group, record] if {
+	some group in input.parity.failover
+	some role in ["primary", "secondary"]
+	record := group[role]
+	is_object(record)
+}
+
+has_health_check(record) if {
+	health_check_id := object.get(record, "health_check_id", null)
+	is_string(health_check_id)
+	health_check_id != ""
+}
+
+# Route 53 is global per account: a record's health check lives in the record's account.
+site_of(record) := "primary" if {
+	record.account == input.primary.account
+} else := "standby"
+
+problem(record) := sprintf("names health check %s, which does not exist in account %s", [record.health_check_id, record.account]) if {
+	not input.index[site_of(record)].health_checks[record.health_check_id]
+} else := sprintf("uses health check %s, which is %s", [check_label(check), concat(" and ", states)]) if {
+	check := input.index[site_of(record)].health_checks[record.health_check_id]
+	states := [state |
+		some [flag, state] in [["disabled", "disabled (always healthy)"], ["inverted", "inverted (healthy while the endpoint is down)"]]
+		object.get(check, flag, false) == true
+	]
+	count(states) > 0
+}
+
+applicable contains record.arn if {
+	some [_, record] in records
+	has_health_check(record)
+}
+
+deny contains finding if {
+	some [group, record] in records
+	has_health_check(record)
+	text := problem(record)
+	finding := {
+		"resource": record.arn,
+		"site": site_of(record),
+		"message": sprintf("%s failover record %s %s%s in hosted zone %s %s, so Route 53 cannot tell whether its endpoint is healthy and fails over wrongly or not at all.", [
+			record.failover, group.name, group.type, set_label(record), group.zone_id, text,
+		]),
+	}
+}
+
+set_label(record) := sprintf(" (set %s)", [record.set_identifier]) if {
+	is_string(record.set_identifier)
+	record.set_identifier != ""
+} else := ""
+
+check_label(check) := sprintf("%s (%s)", [check.id, check.name]) if {
+	object.get(check, "name", "") != ""
+	check.name != check.id
+} else := check.id
