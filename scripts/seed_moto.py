@@ -36,6 +36,53 @@ fewer than six):
   failover_without_secondary   app05: the PRIMARY failover record has no SECONDARY
   standby_instance_profile_missing app06: ``app06-web-usw2`` does not exist (its template names it)
 
+``--failback`` also replicates every replicated standby bucket back to its primary bucket (what
+``failback = true`` asks for); ``--rule-defects`` implies it.
+
+``--rule-defects`` seeds one more defect per rule of the catalogue whose inputs moto can produce,
+each on its own application from app07 on (``--apps`` is raised to 27 when smaller). Every other
+application stays healthy by every rule, under the default objectives and under strict ones
+(rpo 15m, failback true):
+  destination_versioning_suspended  app07: standby bucket versioning Suspended (DR-S3-003). It has
+                                    no failback rule: AWS refuses to suspend versioning on a bucket
+                                    that replicates, so under failback it is DR-S3-007's too
+  replication_only_filtered         app08: the only rule toward the standby filters ``reports/``
+  kms_objects_not_replicated        app09: SSE-KMS bucket whose rule neither selects SSE-KMS
+                                    objects nor names a replica key
+  ami_copy_stale                    app10: a newer primary build ``app10-web-2026-11-20``, never
+                                    copied, registered at least 2 s after the copied build. moto
+                                    stamps CreationDate with the current time and cannot backdate
+                                    it, so DR-EC2-002 fires only with an rpo of 1 s
+  standby_template_broken_reference app11: the standby template names the primary's subnet and
+                                    security group
+  instance_type_drift               app12: standby template t3.micro, primary t3.small
+  workload_without_standby_capacity app13: instance launched without a template, no standby
+                                    template, no standby instance
+  standby_ami_disabled              app14: DisableImage on the standby copy its template uses
+                                    (moto has no EnableImageDeprecation; moto lists disabled
+                                    images, AWS only with IncludeDisabled)
+  snapshot_not_copied               app15: a newer data snapshot (a second later) without copy
+  security_group_without_twin       app16: primary group ``app16-web-use1`` used by the template
+                                    and instance, no standby twin
+  security_group_ingress_drift      app17: groups ``app17-web-use1``/``-usw2``; tcp 8443 from the
+                                    web tier only in the primary
+  primary_without_health_check      app18: PRIMARY failover record without health check
+  health_check_broken               app19: PRIMARY on an inverted check, SECONDARY on a disabled one
+  secondary_targets_primary_region  app20: CNAME failover pair whose SECONDARY is a us-east-1 ELB
+  failover_ttl_too_long             app21: failover records with TTL 300
+  role_policy_drift                 app22: only with ``--two-accounts`` (IAM is global per account,
+                                    so one account has one role for both sites): the standby
+                                    account's ``app22-web`` lacks ``dr-common-read``
+  role_pinned_to_primary            app23: ``app23-web`` grants only ``app23-data-use1``
+  replication_without_rtc           app24: replication without Replication Time Control
+  no_failback_replication           app25: no rule back from the standby bucket
+  warm_standby_not_running          app26: ``dr:tier=warm-standby`` instance, standby template,
+                                    no standby instance
+  replication_outside_standby       app27: the only rule replicates to ``app27-data-euw1`` in
+                                    eu-west-1, not to the standby bucket
+Defects that cannot be seeded in the chosen layout are listed in ``unavailable_defects`` with the
+reason. The summary's ``defects`` maps every seeded defect (both flags) to its application.
+
 ``--two-accounts`` puts the standby region in account 222222222222 (moto: STS AssumeRole into a
 role of that account acts in it). moto cannot copy an AMI or a snapshot across accounts, so there
 the standby copies are registered in the standby account with the same lineage tags.
@@ -50,6 +97,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from typing import Any
 
 import boto3
@@ -63,6 +111,31 @@ DEFECTS = [
     "failover_without_secondary",
     "standby_instance_profile_missing",
 ]
+# --rule-defects, one application each from app07 on, in this order.
+RULE_DEFECTS = [
+    "destination_versioning_suspended",
+    "replication_only_filtered",
+    "kms_objects_not_replicated",
+    "ami_copy_stale",
+    "standby_template_broken_reference",
+    "instance_type_drift",
+    "workload_without_standby_capacity",
+    "standby_ami_disabled",
+    "snapshot_not_copied",
+    "security_group_without_twin",
+    "security_group_ingress_drift",
+    "primary_without_health_check",
+    "health_check_broken",
+    "secondary_targets_primary_region",
+    "failover_ttl_too_long",
+    "role_policy_drift",
+    "role_pinned_to_primary",
+    "replication_without_rtc",
+    "no_failback_replication",
+    "warm_standby_not_running",
+    "replication_outside_standby",
+]
+RULE_DEFECT_FIRST_APP = 7
 
 
 def token(region: str) -> str:
@@ -187,21 +260,26 @@ def seed_account_iam(site: Site) -> dict[str, str]:
     return {"managed_policy": policy, "replication_role": role}
 
 
-def seed_app_role(site: Site, app: str, policy_arn: str) -> None:
+def seed_app_role(site: Site, app: str, policy_arn: str, attach: bool = True,
+                  pinned_to: str | None = None) -> None:
+    """The application's role. `attach=False` leaves out the managed policy; `pinned_to` (a
+    region token) grants only that region's data bucket instead of every region's."""
     site.iam.create_role(
         RoleName=f"{app}-web",
         Path="/app/",
         AssumeRolePolicyDocument=json.dumps(TRUST_EC2),
         Tags=tags(app=app),
     )
-    site.iam.attach_role_policy(RoleName=f"{app}-web", PolicyArn=policy_arn)
+    if attach:
+        site.iam.attach_role_policy(RoleName=f"{app}-web", PolicyArn=policy_arn)
+    bucket = f"{app}-data-{pinned_to}" if pinned_to else f"{app}-data-*"
     site.iam.put_role_policy(
         RoleName=f"{app}-web",
         PolicyName=f"{app}-data",
         PolicyDocument=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
-                           "Resource": f"arn:aws:s3:::{app}-data-*/*"}],
+                           "Resource": f"arn:aws:s3:::{bucket}/*"}],
         }),
     )
 
@@ -213,41 +291,70 @@ def seed_instance_profile(site: Site, app: str, region_token: str) -> str:
     return name
 
 
-def template_data(site: Site, app: str, ami: str, profile: str, kind: str) -> dict[str, Any]:
+def template_data(site: Site, app: str, ami: str, profile: str, kind: str,
+                  groups: list[str] | None = None, subnet: str | None = None) -> dict[str, Any]:
     net = site.network
     return {
         "ImageId": ami,
         "InstanceType": kind,
         "KeyName": f"{app}-ops",
         "IamInstanceProfile": {"Name": profile},
-        "NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": net["subnets"][0],
-                               "Groups": [net["web_sg"]]}],
+        "NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": subnet or net["subnets"][0],
+                               "Groups": groups or [net["web_sg"]]}],
     }
 
 
-def launch_template(site: Site, app: str, ami: str, profile: str) -> str:
+def launch_template(site: Site, app: str, ami: str, profile: str, kind: str = "t3.small",
+                    groups: list[str] | None = None, subnet: str | None = None) -> str:
     return site.ec2.create_launch_template(
         LaunchTemplateName=f"{app}-web-{site.token}",
         VersionDescription="initial",
-        LaunchTemplateData=template_data(site, app, ami, profile, "t3.small"),
+        LaunchTemplateData=template_data(site, app, ami, profile, kind, groups, subnet),
         TagSpecifications=tag_spec("launch-template", app=app),
     )["LaunchTemplate"]["LaunchTemplateId"]
 
 
-def run_from_template(site: Site, app: str, template: str, profile: str) -> str:
+def run_from_template(site: Site, app: str, template: str | None, profile: str,
+                      groups: list[str] | None = None, ami: str | None = None,
+                      tier: str | None = None) -> str:
+    """An instance launched from `template`, or from `ami` without a template when `template` is
+    None; `tier` sets the ``dr:tier`` tag."""
     # moto takes only the AMI from a launch template; the rest of what AWS would take from the
     # template (instance type, profile, network interface) is passed explicitly.
     net = site.network
+    args: dict[str, Any] = {"ImageId": ami} if template is None else {
+        "LaunchTemplate": {"LaunchTemplateId": template, "Version": "$Default"}}
+    instance_tags = {"Name": f"{app}-web-{site.token}", "app": app}
+    if tier:
+        instance_tags["dr__tier"] = tier
     return site.ec2.run_instances(
-        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Default"},
+        **args,
         MinCount=1,
         MaxCount=1,
         InstanceType="t3.small",
         IamInstanceProfile={"Name": profile},
         SubnetId=net["subnets"][0],
-        SecurityGroupIds=[net["web_sg"]],
-        TagSpecifications=tag_spec("instance", Name=f"{app}-web-{site.token}", app=app),
+        SecurityGroupIds=groups or [net["web_sg"]],
+        TagSpecifications=tag_spec("instance", **instance_tags),
     )["Instances"][0]["InstanceId"]
+
+
+def app_security_group(site: Site, app: str, ports: list[int]) -> str:
+    """A security group ``APP-web-TOKEN`` in the site's VPC allowing HTTPS from anywhere and
+    each of `ports` from the shared web tier."""
+    group = site.ec2.create_security_group(
+        GroupName=f"{app}-web-{site.token}",
+        Description=f"{app} web",
+        VpcId=site.network["vpc"],
+        TagSpecifications=tag_spec("security-group", app=app),
+    )["GroupId"]
+    permissions: list[dict[str, Any]] = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    permissions += [{"IpProtocol": "tcp", "FromPort": p, "ToPort": p,
+                     "UserIdGroupPairs": [{"GroupId": site.network["web_sg"]}]} for p in ports]
+    site.ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=permissions)
+    return group
 
 
 def seed_bucket(site: Site, name: str, app: str, kms: bool) -> None:
@@ -272,21 +379,24 @@ def seed_bucket(site: Site, name: str, app: str, kms: bool) -> None:
 
 
 def replicate(primary: Site, standby: Site, app: str, source: str, dest: str, role: str,
-              rich: bool) -> None:
+              rich: bool, rtc: bool = True, prefix: str = "", rule_id: str | None = None) -> None:
+    """Replication from `source` (in `primary`) to `dest` (in `standby`); for failback the sites
+    are given the other way round."""
     destination: dict[str, Any] = {
         "Bucket": f"arn:aws:s3:::{dest}",
         "StorageClass": "STANDARD_IA",
-        "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
-        "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
     }
+    if rtc:
+        destination["ReplicationTime"] = {"Status": "Enabled", "Time": {"Minutes": 15}}
+        destination["Metrics"] = {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}
     if standby.account != primary.account:
         destination["Account"] = standby.account
         destination["AccessControlTranslation"] = {"Owner": "Destination"}
     rule: dict[str, Any] = {
-        "ID": f"{app}-dr",
+        "ID": rule_id or f"{app}-dr",
         "Status": "Enabled",
         "Priority": 1,
-        "Filter": {"Prefix": ""},
+        "Filter": {"Prefix": prefix},
         "DeleteMarkerReplication": {"Status": "Enabled"},
         "Destination": destination,
     }
@@ -336,35 +446,61 @@ def copy_snapshot(primary: Site, standby: Site, snap: str, app: str) -> str:
     return copy
 
 
+def health_check(site: Site, app: str, role: str, token: str, **flags: bool) -> str:
+    """An HTTPS health check named ``APP-ROLE`` on ``APP-TOKEN.<zone>``; `flags` are
+    ``Inverted`` / ``Disabled``."""
+    check = site.r53.create_health_check(
+        CallerReference=f"{app}-{role}",
+        HealthCheckConfig={
+            "Type": "HTTPS", "FullyQualifiedDomainName": f"{app}-{token}.{ZONE_NAME[:-1]}",
+            "Port": 443, "ResourcePath": "/health", "RequestInterval": 30,
+            "FailureThreshold": 3, **flags,
+        },
+    )["HealthCheck"]["Id"]
+    site.r53.change_tags_for_resource(
+        ResourceType="healthcheck", ResourceId=check, AddTags=tags(Name=f"{app}-{role}")
+    )
+    return check
+
+
 def seed_dns(site: Site, apps: list[str], defect_app: str | None,
-             extra_records: int) -> dict[str, Any]:
+             extra_records: int, variant_of: dict[str, str] | None = None) -> dict[str, Any]:
+    """A failover pair per application. `variant_of` maps an application to the DNS rule defect
+    its pair carries (see RULE_DEFECTS)."""
+    variant_of = variant_of or {}
     zone = site.r53.create_hosted_zone(Name=ZONE_NAME, CallerReference="drready-seed")
     zone_id = zone["HostedZone"]["Id"].split("/")[-1]
     changes: list[dict[str, Any]] = []
     checks = {}
     for n, app in enumerate(apps, start=1):
+        variant = variant_of.get(app)
         fqdn = f"{app}.{ZONE_NAME}"
-        check = site.r53.create_health_check(
-            CallerReference=f"{app}-primary",
-            HealthCheckConfig={
-                "Type": "HTTPS", "FullyQualifiedDomainName": f"{app}-use1.{ZONE_NAME[:-1]}",
-                "Port": 443, "ResourcePath": "/health", "RequestInterval": 30,
-                "FailureThreshold": 3,
-            },
-        )["HealthCheck"]["Id"]
-        site.r53.change_tags_for_resource(
-            ResourceType="healthcheck", ResourceId=check, AddTags=tags(Name=f"{app}-primary")
-        )
-        checks[app] = check
         host = n % 250
-        changes.append({"Action": "CREATE", "ResourceRecordSet": {
-            "Name": fqdn, "Type": "A", "SetIdentifier": f"{app}-primary", "Failover": "PRIMARY",
-            "TTL": 60, "HealthCheckId": check, "ResourceRecords": [{"Value": f"10.0.1.{host}"}]}})
+        kind, ttl = "A", 60
+        values = (f"10.0.1.{host}", f"10.1.1.{host}")
+        if variant == "secondary_targets_primary_region":
+            # The SECONDARY was copied from the PRIMARY's region: both are us-east-1 ELBs.
+            kind = "CNAME"
+            values = (f"{app}-web-1234.us-east-1.elb.amazonaws.com",
+                      f"{app}-web-dr-5678.us-east-1.elb.amazonaws.com")
+        if variant == "failover_ttl_too_long":
+            ttl = 300
+        primary: dict[str, Any] = {
+            "Name": fqdn, "Type": kind, "SetIdentifier": f"{app}-primary", "Failover": "PRIMARY",
+            "TTL": ttl, "ResourceRecords": [{"Value": values[0]}]}
+        secondary: dict[str, Any] = {
+            "Name": fqdn, "Type": kind, "SetIdentifier": f"{app}-secondary",
+            "Failover": "SECONDARY", "TTL": ttl, "ResourceRecords": [{"Value": values[1]}]}
+        if variant != "primary_without_health_check":
+            inverted = {"Inverted": True} if variant == "health_check_broken" else {}
+            checks[app] = health_check(site, app, "primary", "use1", **inverted)
+            primary["HealthCheckId"] = checks[app]
+        if variant == "health_check_broken":
+            secondary["HealthCheckId"] = health_check(site, app, "secondary", "usw2",
+                                                      Disabled=True)
+        changes.append({"Action": "CREATE", "ResourceRecordSet": primary})
         if app != defect_app:
-            changes.append({"Action": "CREATE", "ResourceRecordSet": {
-                "Name": fqdn, "Type": "A", "SetIdentifier": f"{app}-secondary",
-                "Failover": "SECONDARY", "TTL": 60,
-                "ResourceRecords": [{"Value": f"10.1.1.{host}"}]}})
+            changes.append({"Action": "CREATE", "ResourceRecordSet": secondary})
     changes.append({"Action": "CREATE", "ResourceRecordSet": {
         "Name": f"www.{ZONE_NAME}", "Type": "CNAME", "TTL": 300,
         "ResourceRecords": [{"Value": f"{apps[0]}.{ZONE_NAME}"}]}})
@@ -435,6 +571,12 @@ def main() -> int:
     parser.add_argument("--standby-region", default="us-west-2")
     parser.add_argument("--apps", type=int, default=6, help="number of applications (>= 1)")
     parser.add_argument("--defects", action="store_true", help="seed the five DR defects")
+    parser.add_argument("--rule-defects", action="store_true",
+                        help="seed one defect per rule moto can produce, on app07 onward "
+                             f"(raises --apps to {RULE_DEFECT_FIRST_APP - 1 + len(RULE_DEFECTS)}; "
+                             "implies --failback)")
+    parser.add_argument("--failback", action="store_true",
+                        help="replicate every replicated standby bucket back to the primary")
     parser.add_argument("--two-accounts", action="store_true",
                         help=f"standby in account {STANDBY_ACCOUNT} through STS AssumeRole")
     parser.add_argument("--dns-records", type=int, default=0,
@@ -448,6 +590,9 @@ def main() -> int:
         # moto answers DescribeLaunchTemplates with at most MaxResults (200) templates and no
         # NextToken, so a larger estate would be silently truncated by the emulator.
         parser.error("--apps must be at most 200 (moto truncates DescribeLaunchTemplates at 200)")
+    if args.rule_defects:
+        args.apps = max(args.apps, RULE_DEFECT_FIRST_APP - 1 + len(RULE_DEFECTS))
+        args.failback = True
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
@@ -476,6 +621,18 @@ def main() -> int:
     if args.defects:
         defect_of = {d: apps[(k + 1) % len(apps)] for k, d in enumerate(DEFECTS)}
     broken = lambda d, app: defect_of.get(d) == app  # noqa: E731
+    rule_defect: dict[str, str] = {}  # app -> its rule defect
+    unavailable: dict[str, str] = {}
+    if args.rule_defects:
+        for k, d in enumerate(RULE_DEFECTS):
+            app = apps[RULE_DEFECT_FIRST_APP - 1 + k]
+            if d == "role_policy_drift" and shared_account:
+                unavailable[d] = ("IAM is global per account: with one account both sites read the "
+                                  "same role, which pairs with itself; use --two-accounts")
+                continue
+            rule_defect[app] = d
+            defect_of[d] = app
+    is_ = lambda d, app: rule_defect.get(app) == d  # noqa: E731
 
     seed_network(primary, 0)
     seed_network(standby, 1)
@@ -483,13 +640,29 @@ def main() -> int:
     iam = {s.account: seed_account_iam(s) for s in accounts}
 
     summary_apps = []
+    late: dict[str, tuple[float, str]] = {}  # app -> (when its first build was made, its id)
     for n, app in enumerate(apps, start=1):
         for s in accounts:
-            seed_app_role(s, app, iam[s.account]["managed_policy"])
+            seed_app_role(
+                s, app, iam[s.account]["managed_policy"],
+                attach=not (is_("role_policy_drift", app) and s is standby),
+                pinned_to=primary.token if is_("role_pinned_to_primary", app) else None,
+            )
         p_profile = seed_instance_profile(primary, app, primary.token)
         s_profile = f"{app}-web-{standby.token}"
         if not broken("standby_instance_profile_missing", app):
             seed_instance_profile(standby, app, standby.token)
+
+        # Per-application security groups.
+        p_groups = s_groups = None
+        p_sg = s_sg = None
+        if is_("security_group_without_twin", app):
+            p_sg = app_security_group(primary, app, [8443])
+            p_groups = [primary.network["web_sg"], p_sg]
+        if is_("security_group_ingress_drift", app):
+            p_sg = app_security_group(primary, app, [8443])
+            s_sg = app_security_group(standby, app, [])
+            p_groups, s_groups = [p_sg], [s_sg]
 
         # Primary compute: AMI, template (app01 gets a newer non-default version), instance,
         # data volume and its snapshot.
@@ -497,14 +670,20 @@ def main() -> int:
             Name=f"{app}-web-2026-11-01", Description=f"{app} web server"
         )["ImageId"]
         primary.ec2.create_tags(Resources=[ami], Tags=tags(app=app))
-        p_lt = launch_template(primary, app, ami, p_profile)
+        if is_("ami_copy_stale", app):
+            late[app] = (time.monotonic(), ami)
+        p_lt = None
+        if not is_("workload_without_standby_capacity", app):
+            p_lt = launch_template(primary, app, ami, p_profile, groups=p_groups)
         if n == 1:
             # Full data: moto ignores SourceVersion (AWS would inherit version 1's data).
             primary.ec2.create_launch_template_version(
                 LaunchTemplateId=p_lt, VersionDescription="canary",
                 LaunchTemplateData=template_data(primary, app, ami, p_profile, "t3.medium"),
             )
-        p_instance = run_from_template(primary, app, p_lt, p_profile)
+        tier = "warm-standby" if is_("warm_standby_not_running", app) else None
+        p_instance = run_from_template(primary, app, p_lt, p_profile, groups=p_groups, ami=ami,
+                                       tier=tier)
         az = f"{primary.region}a"
         volume = primary.ec2.create_volume(
             AvailabilityZone=az, Size=20, VolumeType="gp3",
@@ -515,6 +694,8 @@ def main() -> int:
             VolumeId=volume, Description=f"{app} data daily",
             TagSpecifications=tag_spec("snapshot", Name=f"{app}-data-{primary.token}", app=app),
         )["SnapshotId"]
+        if is_("snapshot_not_copied", app):
+            late[app] = (time.monotonic(), volume)
 
         # Standby compute.
         s_ami = None
@@ -523,29 +704,87 @@ def main() -> int:
         s_snap = copy_snapshot(primary, standby, snap, app)
         s_lt = None
         s_instance = None
-        if not broken("launch_template_without_twin", app):
-            s_lt = launch_template(standby, app, s_ami or ami, s_profile)
+        if not (broken("launch_template_without_twin", app)
+                or is_("workload_without_standby_capacity", app)):
+            kind = "t3.micro" if is_("instance_type_drift", app) else "t3.small"
+            subnet = None
+            if is_("standby_template_broken_reference", app):
+                # Copied from the primary template unchanged: primary-region ids.
+                s_groups, subnet = [primary.network["web_sg"]], primary.network["subnets"][0]
+            s_lt = launch_template(standby, app, s_ami or ami, s_profile, kind=kind,
+                                   groups=s_groups, subnet=subnet)
             if n == 1:
                 s_instance = run_from_template(standby, app, s_lt, s_profile)
+        if is_("standby_ami_disabled", app):
+            standby.ec2.disable_image(ImageId=s_ami)
 
         # Data.
         p_bucket, s_bucket = f"{app}-data-{primary.token}", f"{app}-data-{standby.token}"
-        seed_bucket(primary, p_bucket, app, kms=(n == 1))
-        seed_bucket(standby, s_bucket, app, kms=(n == 1))
-        if not broken("bucket_without_replication", app):
+        kms = n == 1 or is_("kms_objects_not_replicated", app)
+        seed_bucket(primary, p_bucket, app, kms=kms)
+        seed_bucket(standby, s_bucket, app, kms=kms)
+        if is_("replication_outside_standby", app):
+            # A versioned bucket in a third region (an archive), the rule's only destination.
+            archive = f"{app}-data-euw1"
+            elsewhere = primary.session.client("s3", endpoint_url=args.endpoint,
+                                               region_name="eu-west-1")
+            elsewhere.create_bucket(
+                Bucket=archive, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+            elsewhere.put_bucket_versioning(
+                Bucket=archive, VersioningConfiguration={"Status": "Enabled"})
+            replicate(primary, primary, app, p_bucket, archive,
+                      iam[primary.account]["replication_role"], rich=False)
+        elif not broken("bucket_without_replication", app):
             replicate(primary, standby, app, p_bucket, s_bucket,
-                      iam[primary.account]["replication_role"], rich=(n == 1))
+                      iam[primary.account]["replication_role"], rich=(n == 1),
+                      rtc=not is_("replication_without_rtc", app),
+                      prefix="reports/" if is_("replication_only_filtered", app) else "")
+            # AWS refuses to suspend versioning on a bucket that replicates, so the bucket with
+            # suspended versioning has no failback rule either.
+            if args.failback and not (is_("no_failback_replication", app)
+                                      or is_("destination_versioning_suspended", app)):
+                replicate(standby, primary, app, s_bucket, p_bucket,
+                          iam[standby.account]["replication_role"], rich=False,
+                          rule_id=f"{app}-failback")
+        if is_("destination_versioning_suspended", app):
+            standby.s3.put_bucket_versioning(
+                Bucket=s_bucket, VersioningConfiguration={"Status": "Suspended"})
 
         summary_apps.append({
             "name": app,
             "primary": {"image": ami, "launch_template": p_lt, "instance": p_instance,
                         "volume": volume, "snapshot": snap, "bucket": p_bucket,
-                        "instance_profile": p_profile},
+                        "instance_profile": p_profile, "security_group": p_sg},
             "standby": {"image": s_ami, "launch_template": s_lt, "instance": s_instance,
-                        "snapshot": s_snap, "bucket": s_bucket, "instance_profile": s_profile},
+                        "snapshot": s_snap, "bucket": s_bucket, "instance_profile": s_profile,
+                        "security_group": s_sg},
         })
 
-    dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"), args.dns_records)
+    # Builds that must be later than the seeded ones. moto stamps CreationDate and StartTime
+    # with the current time, to the second: wait until the newer build is at least 2 s (AMI) or
+    # 1 s (snapshot) younger than the first one.
+    by_name = {a["name"]: a for a in summary_apps}
+    for app, (made, first) in sorted(late.items()):
+        if is_("ami_copy_stale", app):
+            time.sleep(max(0.0, made + 2.2 - time.monotonic()))
+            newer = primary.ec2.register_image(
+                Name=f"{app}-web-2026-11-20", Description=f"{app} web server"
+            )["ImageId"]
+            primary.ec2.create_tags(Resources=[newer], Tags=tags(app=app))
+            by_name[app]["primary"]["newer_image"] = newer
+        if is_("snapshot_not_copied", app):
+            time.sleep(max(0.0, made + 1.2 - time.monotonic()))
+            by_name[app]["primary"]["newer_snapshot"] = primary.ec2.create_snapshot(
+                VolumeId=first, Description=f"{app} data hourly",
+                TagSpecifications=tag_spec("snapshot", Name=f"{app}-data-{primary.token}",
+                                           app=app),
+            )["SnapshotId"]
+
+    dns_variants = {app: d for app, d in rule_defect.items() if d in (
+        "primary_without_health_check", "health_check_broken",
+        "secondary_targets_primary_region", "failover_ttl_too_long")}
+    dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"), args.dns_records,
+                   dns_variants)
 
     summary: dict[str, Any] = {
         "endpoint": args.endpoint,
@@ -558,6 +797,8 @@ def main() -> int:
         "dns": dns,
         "apps": summary_apps,
         "defects": defect_of,
+        "unavailable_defects": unavailable,
+        "failback": args.failback,
     }
     if not args.no_counts:
         summary["primary"]["counts"] = counts(primary, True)

@@ -116,7 +116,11 @@ pub struct TestArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// Rule id, e.g. DR-S3-001.
-    pub id: String,
+    #[arg(required_unless_present = "write_docs")]
+    pub id: Option<String>,
+    /// Write docs/rules/<ID>.md for every built-in rule into DIR instead (maintainers).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub write_docs: Option<PathBuf>,
     #[command(flatten)]
     pub policies: PolicyArgs,
 }
@@ -283,14 +287,26 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, 2) => "debug",
         _ => "trace",
     };
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
     let filter = tracing_subscriber::EnvFilter::try_from_env("DRREADY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("drready={level}")));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    // The AWS SDK's debug and trace events print credentials: the access key id, the signed
+    // request with its session token and Authorization header, the canonical request, raw
+    // answers that echo them. Only drready's own events go below INFO, whatever DRREADY_LOG
+    // asks for (tests/faults.rs greps every log level for the test credentials).
+    let no_secrets = tracing_subscriber::filter::filter_fn(|meta| {
+        meta.target().starts_with("drready") || *meta.level() <= tracing::Level::INFO
+    });
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
-        .try_init();
+        .with_filter(filter)
+        .with_filter(no_secrets);
+    let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
 /// Runs a parsed command line.
@@ -586,16 +602,29 @@ fn test(args: TestArgs) -> Result<ExitStatus> {
 }
 
 fn explain(args: ExplainArgs) -> Result<ExitStatus> {
-    let set = load_policies(&args.policies)?;
-    let Some(rule) = set.rule(&args.id) else {
+    // With the tests: they are the rule's documented examples.
+    let set = PolicySet::load(!args.policies.no_builtin, &args.policies.policy, true)?;
+    if let Some(dir) = &args.write_docs {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for rule in set.rules.iter().filter(|r| r.builtin) {
+            let path = dir.join(format!("{}.md", rule.id));
+            crate::fsutil::write_atomic(
+                &path,
+                crate::policy::explain(rule, &set.sources).as_bytes(),
+            )?;
+        }
+        return Ok(ExitStatus::Ready);
+    }
+    let id = args.id.unwrap_or_default();
+    let Some(rule) = set.rule(&id) else {
         let known: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
         bail!(UsageError(format!(
             "no rule with id `{}`; known rules: {}",
-            args.id,
+            id,
             known.join(", ")
         )));
     };
-    print!("{}", crate::policy::explain(rule));
+    print!("{}", crate::policy::explain(rule, &set.sources));
     Ok(ExitStatus::Ready)
 }
 

@@ -94,6 +94,9 @@ pub struct PairingConfig {
     /// Tag that groups instances into workloads (applications).
     #[serde(default = "default_app_tag")]
     pub app_tag: String,
+    /// Tag giving a workload's DR tier (`pilot-light` or `warm-standby`).
+    #[serde(default = "default_tier_tag")]
+    pub tier_tag: String,
     /// Extra name rewrites applied after the region tokens, e.g. `{ from = "east", to = "west" }`.
     #[serde(default)]
     pub rewrites: Vec<Rewrite>,
@@ -104,6 +107,7 @@ impl Default for PairingConfig {
         PairingConfig {
             pair_tag: default_pair_tag(),
             app_tag: default_app_tag(),
+            tier_tag: default_tier_tag(),
             rewrites: Vec::new(),
         }
     }
@@ -111,6 +115,9 @@ impl Default for PairingConfig {
 
 fn default_pair_tag() -> String {
     "dr:pair".into()
+}
+fn default_tier_tag() -> String {
+    "dr:tier".into()
 }
 fn default_app_tag() -> String {
     "app".into()
@@ -275,10 +282,18 @@ pub struct Config {
 impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             ConfigError(format!(
                 "cannot read config {}: {e}; run `drready init` to write one",
                 path.display()
+            ))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            ConfigError(format!(
+                "config {} is not UTF-8 text (invalid byte at offset {}); drready.toml is a \
+                 UTF-8 TOML file",
+                path.display(),
+                e.utf8_error().valid_up_to()
             ))
         })?;
         Config::parse(&text, path)
@@ -295,7 +310,18 @@ impl Config {
                     format!(":{l}:{c}")
                 })
                 .unwrap_or_default();
-            ConfigError(format!("config {file}{at}: {}", e.message().trim_end()))
+            // The offending line, so a wrong type names its key.
+            let line = e
+                .span()
+                .and_then(|s| text.lines().nth(line_col(text, s.start).0 - 1))
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty() && l.chars().count() <= 120)
+                .map(|l| format!(" (in `{l}`)"))
+                .unwrap_or_default();
+            ConfigError(format!(
+                "config {file}{at}: {}{line}",
+                e.message().trim_end()
+            ))
         })?;
         let err = |span: std::ops::Range<usize>, msg: String| -> anyhow::Error {
             let (l, c) = line_col(text, span.start);
@@ -456,8 +482,12 @@ impl Config {
             "it pairs primary and standby resources (pairing.pair_tag)"
         } else if key == self.pairing.app_tag {
             "it groups instances into workloads (pairing.app_tag)"
+        } else if key == self.pairing.tier_tag {
+            "it gives a workload's DR tier (pairing.tier_tag)"
         } else if key == self.scope.scope_tag {
             "it takes resources out of scope (scope.scope_tag)"
+        } else if key == "Name" {
+            "it is the resources' names, and resources are paired by name"
         } else if key.starts_with("dr:") {
             "drready reads `dr:*` tags (copy lineage, tiers)"
         } else if key.trim().is_empty() {

@@ -84,8 +84,11 @@ pub fn recovery_points(
     for i in p.ec2.instances.iter().filter(|i| i.state != "terminated") {
         let Some(app) = i.tag(app_tag) else { continue };
         let w = workloads.entry(app).or_default();
-        if w.tier.is_none() {
-            w.tier = i.tag("dr:tier");
+        // As rule DR-EC2-006: warm-standby if any instance says so, else the first tier given.
+        match i.tag(&config.pairing.tier_tag) {
+            Some(t) if t == "warm-standby" => w.tier = Some(t),
+            Some(t) if w.tier.is_none() => w.tier = Some(t),
+            _ => {}
         }
         w.images.extend(i.image_id.as_deref());
         if let Some(lt) = i.launch_template_id.as_deref() {

@@ -58,6 +58,8 @@ redact_tags = []
 pair_tag = "dr:pair"
 # Tag that groups instances into workloads (applications).
 app_tag = "app"
+# Tag giving a workload's DR tier: pilot-light or warm-standby (else objectives.default_tier).
+tier_tag = "dr:tier"
 # Name rewrites applied after the region tokens (us-east-1 -> us-west-2, use1 -> usw2).
 rewrites = []
 # Example: names that say "east" in the primary and "west" in the standby.

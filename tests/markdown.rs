@@ -168,11 +168,18 @@ fn partial_inventory_lists_what_could_not_be_collected() {
         "{md}"
     );
     assert!(md.contains("- `DR-S3-001` "), "{md}");
-    // Objectives are targets; nothing observed is invented.
+    // Objectives are targets; what was observed is per workload, and RTO is never invented.
     assert!(
-        md.contains("| RPO: most recent data that may be lost | 1d (86400 s) | not measured |"),
+        md.contains(
+            "| RPO: most recent data that may be lost | 1d (86400 s) | per workload below |"
+        ),
         "{md}"
     );
+    assert!(
+        md.contains("| RTO: longest time to recover | 4h (14400 s) | not measured |"),
+        "{md}"
+    );
+    assert!(md.contains("### Observed recovery points"), "{md}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ metadata := {
 	"category": "compute",
 	"inputs": ["ec2"],
 	"why": concat(" ", [
-		"The standby twin of this launch template launches a different instance type than the primary one (latest versions compared).",
+		"The standby twin of this launch template launches a different instance type than the primary one (the default versions — the ones that launch — are compared, falling back to the latest).",
 		"A smaller type makes the standby fleet run out of CPU or memory under production load right after failover, and a different family or architecture can break the AMI or the software.",
 		"Finding out during the disaster means scaling out under pressure, possibly into a type without capacity or quota in the standby region.",
 	]),

@@ -144,9 +144,28 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         no_lineage,
         no_lineage,
     );
-    let mut sgs = Matcher::new("security_group", opts).run(
+    // Security-group names are unique per VPC, not per region (every VPC has a `default`):
+    // compare them within the twin VPC.
+    let vpc_twin: HashMap<&str, &str> = vpcs
+        .pairs
+        .iter()
+        .map(|p| (p.primary_id.as_str(), p.standby_id.as_str()))
+        .collect();
+    let standby_vpcs: HashSet<&str> = vpc_twin.values().copied().collect();
+    let mut sgs = Matcher::new("security_group", opts).run_named(
         &primary.ec2.security_groups,
         &standby.ec2.security_groups,
+        // Groups of VPCs without a twin compare by name alone (`/name`).
+        |g| {
+            let vpc = g.vpc_id.as_deref().unwrap_or_default();
+            let twin = vpc_twin.get(vpc).copied().unwrap_or_default();
+            format!("{twin}/{}", opts.rewriter.rewrite(&g.name))
+        },
+        |g| {
+            let vpc = g.vpc_id.as_deref().unwrap_or_default();
+            let paired = standby_vpcs.contains(vpc);
+            format!("{}/{}", if paired { vpc } else { "" }, g.name)
+        },
         no_lineage,
         no_lineage,
     );
@@ -311,6 +330,27 @@ impl<'a> Matcher<'a> {
         primary_keys: impl Fn(&R) -> Vec<String>,
         standby_keys: impl Fn(&R) -> Vec<String>,
     ) -> KindResult {
+        self.run_named(
+            primary,
+            standby,
+            |p: &R| self.opts.rewriter.rewrite(p.name()),
+            |s: &R| s.name().to_string(),
+            primary_keys,
+            standby_keys,
+        )
+    }
+
+    /// Like [`Matcher::run`], with the name keys given: `primary_name` is the key the primary's
+    /// twin must carry (already rewritten), `standby_name` the standby's own key.
+    fn run_named<R: Resource>(
+        &self,
+        primary: &[R],
+        standby: &[R],
+        primary_name: impl Fn(&R) -> String,
+        standby_name: impl Fn(&R) -> String,
+        primary_keys: impl Fn(&R) -> Vec<String>,
+        standby_keys: impl Fn(&R) -> Vec<String>,
+    ) -> KindResult {
         let tag = self.opts.pair_tag.as_str();
         let mut taken: Vec<bool> = vec![false; standby.len()];
         let mut matched: Vec<Option<(usize, Strategy)>> = vec![None; primary.len()];
@@ -339,11 +379,11 @@ impl<'a> Matcher<'a> {
 
         // Name after region-token rewriting; only names that are unique on both sides.
         let by_name_step = |taken: &mut Vec<bool>, matched: &mut Vec<Option<(usize, Strategy)>>| {
-            let mut by_name: HashMap<&str, Option<usize>> = HashMap::with_capacity(standby.len());
+            let mut by_name: HashMap<String, Option<usize>> = HashMap::with_capacity(standby.len());
             for (i, s) in standby.iter().enumerate() {
                 if !taken[i] && !s.name().is_empty() {
                     by_name
-                        .entry(s.name())
+                        .entry(standby_name(s))
                         .and_modify(|v| *v = None)
                         .or_insert(Some(i));
                 }
@@ -352,8 +392,7 @@ impl<'a> Matcher<'a> {
                 .iter()
                 .enumerate()
                 .map(|(pi, p)| {
-                    (matched[pi].is_none() && !p.name().is_empty())
-                        .then(|| self.opts.rewriter.rewrite(p.name()))
+                    (matched[pi].is_none() && !p.name().is_empty()).then(|| primary_name(p))
                 })
                 .collect();
             let mut demand: HashMap<&str, usize> = HashMap::new();
@@ -365,7 +404,7 @@ impl<'a> Matcher<'a> {
                 if demand.get(w.as_str()) != Some(&1) {
                     continue;
                 }
-                if let Some(&Some(si)) = by_name.get(w.as_str()) {
+                if let Some(&Some(si)) = by_name.get(w) {
                     if !taken[si] {
                         taken[si] = true;
                         matched[pi] = Some((si, Strategy::Name));

@@ -200,3 +200,66 @@ fn ambiguous_names_are_not_paired() {
     let parity = pair(&p, &s, &opts());
     assert!(parity.pairs.is_empty());
 }
+
+fn sg(region: &str, id: &str, name: &str, vpc: &str) -> crate::snapshot::SecurityGroup {
+    crate::snapshot::SecurityGroup {
+        arn: format!("arn:aws:ec2:{region}:1:security-group/{id}"),
+        id: id.into(),
+        name: name.into(),
+        tags: Tags::new(),
+        region: region.into(),
+        account: "1".into(),
+        vpc_id: Some(vpc.into()),
+        description: String::new(),
+        ingress: vec![],
+    }
+}
+
+fn vpc(region: &str, id: &str, name: &str) -> crate::snapshot::Vpc {
+    crate::snapshot::Vpc {
+        arn: format!("arn:aws:ec2:{region}:1:vpc/{id}"),
+        id: id.into(),
+        name: name.into(),
+        tags: Tags::new(),
+        region: region.into(),
+        account: "1".into(),
+        cidr_block: None,
+        is_default: false,
+    }
+}
+
+#[test]
+fn security_groups_pair_within_the_twin_vpc() {
+    let mut p = site("us-east-1", "1");
+    let mut s = site("us-west-2", "1");
+    p.ec2.vpcs = vec![
+        vpc("us-east-1", "vpc-a", "prod-use1"),
+        vpc("us-east-1", "vpc-b", "mgmt-use1"),
+    ];
+    s.ec2.vpcs = vec![
+        vpc("us-west-2", "vpc-x", "prod-usw2"),
+        vpc("us-west-2", "vpc-y", "mgmt-usw2"),
+    ];
+    p.ec2.security_groups = vec![
+        sg("us-east-1", "sg-1", "default", "vpc-a"),
+        sg("us-east-1", "sg-2", "default", "vpc-b"),
+        sg("us-east-1", "sg-3", "lonely", "vpc-c"),
+    ];
+    s.ec2.security_groups = vec![
+        sg("us-west-2", "sg-8", "default", "vpc-y"),
+        sg("us-west-2", "sg-9", "default", "vpc-x"),
+        sg("us-west-2", "sg-7", "lonely", "vpc-z"),
+    ];
+    let parity = pair(&p, &s, &opts());
+    let mut got: Vec<_> = parity
+        .pairs
+        .iter()
+        .filter(|p| p.kind == "security_group")
+        .map(|p| (p.primary_id.as_str(), p.standby_id.as_str()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![("sg-1", "sg-9"), ("sg-2", "sg-8"), ("sg-3", "sg-7")]
+    );
+}

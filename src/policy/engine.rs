@@ -221,7 +221,9 @@ impl PolicySet {
     }
 }
 
-fn rule_timeout() -> std::time::Duration {
+/// The evaluation time limit of one rule: `DRREADY_RULE_TIMEOUT_SECS`, else
+/// [`DEFAULT_RULE_TIMEOUT`].
+pub(crate) fn rule_timeout() -> std::time::Duration {
     std::env::var("DRREADY_RULE_TIMEOUT_SECS")
         .ok()
         .and_then(|v| v.parse::<f64>().ok())

@@ -128,7 +128,20 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
     let eval = |engine: &mut regorus::Engine, name: &str| -> Result<serde_json::Value> {
         let v = engine
             .eval_rule(format!("{}.{name}", rule.package))
-            .map_err(|e| PolicyError(format!("{at}: evaluating `{name}` failed: {e}")))?;
+            .map_err(|e| {
+                let text = e.to_string();
+                let hint = if text.contains("exceeded time limit") {
+                    format!(
+                        "; the rule ran past the evaluation time limit of {:?} \
+                         (DRREADY_RULE_TIMEOUT_SECS). Look for a loop or a comprehension over \
+                         the product of large collections; pairing belongs in `input.parity`",
+                        super::engine::rule_timeout()
+                    )
+                } else {
+                    String::new()
+                };
+                PolicyError(format!("{at}: evaluating `{name}` failed: {text}{hint}"))
+            })?;
         if v == Value::Undefined {
             return Ok(serde_json::Value::Array(Vec::new()));
         }

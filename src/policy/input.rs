@@ -134,7 +134,7 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, config: &Config) -> Result<Va
     let cfg = serde_json::json!({
         "pair_tag": config.pairing.pair_tag,
         "app_tag": config.pairing.app_tag,
-        "tier_tag": "dr:tier",
+        "tier_tag": config.pairing.tier_tag,
         "scope_tag": config.scope.scope_tag,
     });
     Ok(object([

@@ -22,7 +22,7 @@ pub struct TestOutcome {
 }
 
 /// Test rule names in a source, with their lines; each name once.
-fn test_names(src: &PolicySource) -> Vec<(String, usize)> {
+pub(crate) fn test_names(src: &PolicySource) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = Vec::new();
     for (i, line) in src.text.lines().enumerate() {
         if !line.starts_with("test_") {

@@ -115,7 +115,8 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     Ok(snapshot)
 }
 
-/// Checks that no two resources of one kind in one site share an ARN.
+/// Checks that no two resources of one kind in one site share an ARN, or an id (record sets
+/// excepted: their id is name/type, which two hosted zones may share).
 fn validate(snapshot: &Snapshot, origin: &str) -> Result<()> {
     for (role, site) in [
         (SiteRole::Primary, &snapshot.primary),
@@ -128,6 +129,20 @@ fn validate(snapshot: &Snapshot, origin: &str) -> Result<()> {
                     bail!(SnapshotError(format!(
                         "snapshot {origin}: duplicate {kind} `{arn}` in $.{role}; every resource \
                          must appear once per site"
+                    )));
+                }
+            }
+        }
+        for (kind, ids) in site.resource_ids() {
+            if kind == "record_set" {
+                continue;
+            }
+            let mut seen = std::collections::HashMap::with_capacity(ids.len());
+            for (id, arn) in ids {
+                if let Some(first) = seen.insert(id, arn) {
+                    bail!(SnapshotError(format!(
+                        "snapshot {origin}: duplicate {kind} id `{id}` in $.{role} (`{first}` and \
+                         `{arn}`); every resource must appear once per site"
                     )));
                 }
             }
@@ -165,6 +180,29 @@ impl Site {
             ("health_check", arns(&self.route53.health_checks)),
             ("role", arns(&self.iam.roles)),
             ("instance_profile", arns(&self.iam.instance_profiles)),
+        ]
+    }
+
+    /// Every resource's (id, ARN) of this site, grouped by kind, for validation.
+    pub fn resource_ids(&self) -> Vec<(&'static str, Vec<(&str, &str)>)> {
+        fn ids<R: Resource>(items: &[R]) -> Vec<(&str, &str)> {
+            items.iter().map(|r| (r.id(), r.arn())).collect()
+        }
+        vec![
+            ("instance", ids(&self.ec2.instances)),
+            ("image", ids(&self.ec2.images)),
+            ("launch_template", ids(&self.ec2.launch_templates)),
+            ("volume", ids(&self.ec2.volumes)),
+            ("snapshot", ids(&self.ec2.snapshots)),
+            ("vpc", ids(&self.ec2.vpcs)),
+            ("subnet", ids(&self.ec2.subnets)),
+            ("security_group", ids(&self.ec2.security_groups)),
+            ("bucket", ids(&self.s3.buckets)),
+            ("hosted_zone", ids(&self.route53.hosted_zones)),
+            ("record_set", ids(&self.route53.record_sets)),
+            ("health_check", ids(&self.route53.health_checks)),
+            ("role", ids(&self.iam.roles)),
+            ("instance_profile", ids(&self.iam.instance_profiles)),
         ]
     }
 
