@@ -640,7 +640,8 @@ def main() -> int:
     iam = {s.account: seed_account_iam(s) for s in accounts}
 
     summary_apps = []
-    late: dict[str, tuple[float, str]] = {}  # app -> (when its first build was made, its id)
+    # app -> (when its first AMI build or data snapshot was made, that image or volume id)
+    late: dict[str, tuple[float, str]] = {}
     for n, app in enumerate(apps, start=1):
         for s in accounts:
             seed_app_role(

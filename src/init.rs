@@ -49,7 +49,8 @@ pub const TEMPLATE: &str = r#"# drready.toml: configuration of drready, which te
 services = ["ec2", "s3", "route53", "iam"]
 # A resource whose tag of this name is `none` is left out of scope.
 scope_tag = "dr:scope"
-# Tag keys whose values are dropped from snapshots and reports.
+# Tag keys whose values become `[redacted]` in snapshots and reports (also --redact-tags).
+# Tags drready reads (Name, the pairing, app and scope tags, dr:*) cannot be redacted.
 redact_tags = []
 
 # How a primary resource finds its standby twin: pairing tag, then name, then lineage.
@@ -95,7 +96,7 @@ max_concurrency = 16
 attempt_timeout_secs = 10
 # Timeout of one call including retries, in seconds.
 call_timeout_secs = 60
-# Attempts per call (adaptive retry).
+# Attempts per call (standard retry: exponential backoff with jitter).
 max_attempts = 5
 
 # Waivers: accepted risks. A waiver hides the findings of one rule on resources matching an ARN

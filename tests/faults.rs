@@ -213,7 +213,17 @@ fn twenty_percent_throttling_gives_the_clean_result() {
         )
         .rule(Rule::new(Fault::Throttle).rate(0.2))
         .start();
-    let throttled = scan(dir.path(), "throttled", &throttled_proxy.endpoint, "", &[]);
+    // Faults are independent per attempt here, so a call fails only when all its attempts are
+    // throttled: 0.2^8 (3e-6) per call with 8 attempts. Some request bodies hold moto's random
+    // ids, so which calls are hit can change between runs; the attempts keep that harmless.
+    let collect = "[collect]\nmax_attempts = 8\n";
+    let throttled = scan(
+        dir.path(),
+        "throttled",
+        &throttled_proxy.endpoint,
+        collect,
+        &[],
+    );
     let records = throttled_proxy.records();
     let throttles = injected(&records, "throttle");
     eprintln!(
@@ -466,15 +476,15 @@ fn a_primary_region_that_never_answers_ends_within_the_timeouts() {
 fn slow_answers_past_the_attempt_timeout_are_retried_then_reported() {
     let (moto, _) = estate();
     let dir = tempfile::tempdir().unwrap();
-    let collect = "[collect]\nattempt_timeout_secs = 1\ncall_timeout_secs = 10\nmax_attempts = 3\n";
+    let collect = "[collect]\nattempt_timeout_secs = 2\ncall_timeout_secs = 20\nmax_attempts = 3\n";
     let clean_proxy = Proxy::builder(&moto.endpoint).start();
     let clean = scan(dir.path(), "clean", &clean_proxy.endpoint, collect, &[]);
 
     // DescribeVolumes is always too slow; DescribeSnapshots only on its first attempt.
     let proxy = Proxy::builder(&moto.endpoint)
-        .rule(Rule::new(Fault::Latency(Duration::from_secs(4))).operation("DescribeVolumes"))
+        .rule(Rule::new(Fault::Latency(Duration::from_secs(6))).operation("DescribeVolumes"))
         .rule(
-            Rule::new(Fault::Latency(Duration::from_secs(4)))
+            Rule::new(Fault::Latency(Duration::from_secs(6)))
                 .operation("DescribeSnapshots")
                 .first_attempts(1),
         )
@@ -763,6 +773,8 @@ fn no_output_format_or_log_level_shows_credentials() {
                 &junit,
                 "--save-snapshot",
                 &snap,
+                "--redact-tags",
+                "purpose,replicate",
             ],
             &env,
         );
@@ -801,6 +813,46 @@ fn no_output_format_or_log_level_shows_credentials() {
         messages.iter().any(|c| c == "SignatureDoesNotMatch"),
         "{messages:?}"
     );
+
+    // The reset connection was retried, then recorded as a transport failure.
+    let vpcs: Vec<Value> = errors(&snapshot, "standby")
+        .into_iter()
+        .filter(|e| e["api"] == "DescribeVpcs")
+        .collect();
+    assert_eq!(vpcs.len(), 1, "{vpcs:?}");
+    assert_eq!(vpcs[0]["code"], "DispatchFailure");
+    assert!(
+        records
+            .iter()
+            .filter(|r| r.operation == "DescribeVpcs" && r.region == STANDBY)
+            .count()
+            >= 3,
+        "retried in each run"
+    );
+
+    // --redact-tags: the saved snapshot holds `[redacted]` where the seed put the values (a
+    // role's `purpose` tag, a replication rule's `replicate` tag filter).
+    let role = snapshot["primary"]["iam"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "dr-s3-replication")
+        .expect("the replication role");
+    assert_eq!(role["tags"]["purpose"], "[redacted]", "{role}");
+    let mut filters = Vec::new();
+    for b in snapshot["primary"]["s3"]["buckets"].as_array().unwrap() {
+        for r in b["replication"]["rules"].as_array().into_iter().flatten() {
+            if let Some(v) = r["filter_tags"].get("replicate") {
+                filters.push(v.clone());
+            }
+        }
+    }
+    assert!(!filters.is_empty(), "a tag-filtered replication rule");
+    assert!(filters.iter().all(|v| v == "[redacted]"), "{filters:?}");
+    for f in &written {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(!text.contains("\"s3-replication\""), "{}", f.display());
+    }
 }
 
 #[test]

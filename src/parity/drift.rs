@@ -114,7 +114,8 @@ pub(super) fn security_groups(
 }
 
 /// Attached managed policies (customer-managed ARNs compared with the account rewritten) and
-/// inline policy names.
+/// inline policy names. Drift values list only what differs: `primary` the entries missing in the
+/// standby (with their original ARNs), `standby` the entries missing in the primary.
 pub(super) fn roles(
     result: &mut KindResult,
     primary: &[Role],
@@ -125,17 +126,40 @@ pub(super) fn roles(
     let from = format!(":{primary_account}:");
     let to = format!(":{standby_account}:");
     each_pair(result, primary, standby, |a, b| {
-        let pa: BTreeSet<String> = a
+        let sb: BTreeSet<&str> = b.attached_policy_arns.iter().map(String::as_str).collect();
+        let pa_norm: BTreeSet<String> = a
             .attached_policy_arns
             .iter()
             .map(|p| p.replace(&from, &to))
             .collect();
-        let sb: BTreeSet<String> = b.attached_policy_arns.iter().cloned().collect();
+        let only_p: Vec<&str> = a
+            .attached_policy_arns
+            .iter()
+            .filter(|p| !sb.contains(p.replace(&from, &to).as_str()))
+            .map(String::as_str)
+            .collect();
+        let only_s: Vec<&str> = sb
+            .iter()
+            .filter(|p| !pa_norm.contains(**p))
+            .copied()
+            .collect();
         let ia: BTreeSet<&str> = a.inline_policies.iter().map(|p| p.name.as_str()).collect();
         let ib: BTreeSet<&str> = b.inline_policies.iter().map(|p| p.name.as_str()).collect();
         let mut out = Vec::new();
-        out.extend(differ("attached_policy_arns", json!(pa), json!(sb)));
-        out.extend(differ("inline_policy_names", json!(ia), json!(ib)));
+        if !only_p.is_empty() || !only_s.is_empty() {
+            out.push(Drift {
+                attribute: "attached_policy_arns".into(),
+                primary: json!(only_p),
+                standby: json!(only_s),
+            });
+        }
+        if ia != ib {
+            out.push(Drift {
+                attribute: "inline_policy_names".into(),
+                primary: json!(ia.difference(&ib).collect::<Vec<_>>()),
+                standby: json!(ib.difference(&ia).collect::<Vec<_>>()),
+            });
+        }
         out
     });
 }

@@ -399,9 +399,23 @@ impl<'a> Matcher<'a> {
             for w in wanted.iter().flatten() {
                 *demand.entry(w.as_str()).or_default() += 1;
             }
+            // Several primaries wanting one name: the one whose name was rewritten (it carried a
+            // primary-region token) wins over exact matches — in a single account, IAM lists
+            // `x-use1` and `x-usw2` on both sides, and `x-use1` is the one looking for `x-usw2`.
+            let mut rewritten_demand: HashMap<&str, usize> = HashMap::new();
+            for (pi, w) in wanted.iter().enumerate() {
+                if let Some(w) = w {
+                    if w != primary[pi].name() {
+                        *rewritten_demand.entry(w.as_str()).or_default() += 1;
+                    }
+                }
+            }
             for (pi, w) in wanted.iter().enumerate() {
                 let Some(w) = w else { continue };
-                if demand.get(w.as_str()) != Some(&1) {
+                let unique = demand.get(w.as_str()) == Some(&1);
+                let preferred =
+                    w != primary[pi].name() && rewritten_demand.get(w.as_str()) == Some(&1);
+                if !unique && !preferred {
                     continue;
                 }
                 if let Some(&Some(si)) = by_name.get(w) {

@@ -263,3 +263,31 @@ fn security_groups_pair_within_the_twin_vpc() {
         vec![("sg-1", "sg-9"), ("sg-2", "sg-8"), ("sg-3", "sg-7")]
     );
 }
+
+#[test]
+fn single_account_roles_pair_the_rewritten_name() {
+    let role = |name: &str| crate::snapshot::Role {
+        arn: format!("arn:aws:iam::1:role/{name}"),
+        id: format!("AROA{name}"),
+        name: name.into(),
+        tags: Tags::new(),
+        region: "global".into(),
+        account: "1".into(),
+        path: "/".into(),
+        trust_policy: serde_json::Value::Null,
+        attached_policy_arns: vec![],
+        inline_policies: vec![],
+    };
+    let mut p = site("us-east-1", "1");
+    let mut s = site("us-west-2", "1");
+    // One account: IAM is the same inventory on both sides.
+    p.iam.roles = vec![role("web-use1"), role("web-usw2")];
+    s.iam.roles = p.iam.roles.clone();
+    let parity = pair(&p, &s, &opts());
+    let got: Vec<_> = parity
+        .pairs
+        .iter()
+        .map(|p| (p.primary_id.as_str(), p.standby_id.as_str()))
+        .collect();
+    assert!(got.contains(&("AROAweb-use1", "AROAweb-usw2")), "{got:?}");
+}
