@@ -10,7 +10,7 @@ use clap::Args;
 use super::{Prepared, ReportArgs, UsageError, add_redact_tags, load_config_file};
 use crate::config::{Config, SiteConfig};
 use crate::gate::ExitStatus;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Service, SiteRole, Snapshot};
 
 /// Where the two sites are and how to reach them; each flag overrides drready.toml.
 #[derive(Debug, Args)]
@@ -146,57 +146,86 @@ fn check_output_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Collects both sites with a spinner on stderr when it is a terminal.
+/// Progress on stderr: one line per site, updated as its services finish.
+struct Bars {
+    sites: [indicatif::ProgressBar; 2],
+    done: std::sync::Mutex<[Vec<String>; 2]>,
+}
+
+impl Bars {
+    fn new(config: &Config) -> Bars {
+        let multi =
+            indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::stderr());
+        let style =
+            indicatif::ProgressStyle::with_template("{spinner} {prefix:8} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        let bar = |role: &str, region: Option<&str>| {
+            let pb = multi.add(indicatif::ProgressBar::new_spinner());
+            pb.set_style(style.clone());
+            pb.set_prefix(role.to_string());
+            pb.set_message(format!("{}: reading (read-only)…", region.unwrap_or("?")));
+            pb.enable_steady_tick(Duration::from_millis(120));
+            pb
+        };
+        Bars {
+            sites: [
+                bar("primary", config.primary.region.as_deref()),
+                bar("standby", config.standby.region.as_deref()),
+            ],
+            done: std::sync::Mutex::new([Vec::new(), Vec::new()]),
+        }
+    }
+    fn finish(&self) {
+        for pb in &self.sites {
+            pb.finish();
+        }
+    }
+}
+
+impl crate::collect::Progress for Bars {
+    fn site_ready(&self, role: SiteRole, account: &str, region: &str) {
+        self.sites[role as usize].set_message(format!("{region} ({account}): reading…"));
+    }
+    fn service_done(&self, role: SiteRole, service: Service, resources: usize, errors: usize) {
+        let Ok(mut done) = self.done.lock() else {
+            return;
+        };
+        let entry = if errors > 0 {
+            format!("{service} {resources} ({errors} errors)")
+        } else {
+            format!("{service} {resources}")
+        };
+        done[role as usize].push(entry);
+        self.sites[role as usize].set_message(done[role as usize].join(", "));
+    }
+}
+
+/// Collects both sites, with progress on stderr when it is a terminal.
 fn collect(config: &Config, quiet: bool) -> Result<Snapshot> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    let snapshot = if !quiet && std::io::stderr().is_terminal() {
+        let bars = Bars::new(config);
+        let out = runtime.block_on(crate::collect::collect_with(config, &bars));
+        bars.finish();
+        out
+    } else {
+        runtime.block_on(crate::collect::collect(config))
+    }?;
+    for (role, site) in [
+        ("primary", &snapshot.primary),
+        ("standby", &snapshot.standby),
+    ] {
+        tracing::info!(
+            site = role,
+            region = %site.region,
+            account = %site.account,
+            api_calls = ?site.api_calls,
+            errors = site.collection_errors.len(),
+            "collected"
         );
-        pb.set_message(format!(
-            "reading primary {} and standby {} (read-only)",
-            config.primary.region.as_deref().unwrap_or("?"),
-            config.standby.region.as_deref().unwrap_or("?")
-        ));
-        pb.enable_steady_tick(Duration::from_millis(120));
-        pb
-    });
-    let snapshot = runtime.block_on(crate::collect::collect(config));
-    if let Some(pb) = spinner {
-        pb.finish_and_clear();
-    }
-    let mut snapshot = snapshot?;
-    // Before anything is saved or judged (evaluation redacts again, for loaded snapshots).
-    snapshot.redact_tags(&config.scope.redact_tags);
-    if !quiet && std::io::stderr().is_terminal() {
-        for (role, site) in [
-            ("primary", &snapshot.primary),
-            ("standby", &snapshot.standby),
-        ] {
-            let counts: Vec<String> = site
-                .counts()
-                .into_iter()
-                .filter(|(_, n)| *n > 0)
-                .map(|(k, n)| format!("{n} {k}"))
-                .collect();
-            eprintln!(
-                "{role} {} ({}): {}; {} API calls, {} errors",
-                site.region,
-                site.account,
-                if counts.is_empty() {
-                    "nothing found".to_string()
-                } else {
-                    counts.join(", ")
-                },
-                site.api_calls.values().sum::<u64>(),
-                site.collection_errors.len()
-            );
-        }
     }
     Ok(snapshot)
 }

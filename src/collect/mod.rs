@@ -65,9 +65,73 @@ pub const UNKNOWN_ACCOUNT: &str = "unknown";
 /// What one service collector returns: the inventory it could read and what it could not.
 pub(crate) type Outcome<T> = (T, Vec<CollectionError>);
 
+/// Hears about collection as it goes, for progress displays. Every method has a no-op default.
+pub trait Progress: Send + Sync {
+    /// A site's identity was read (or could not be: `account` is [`UNKNOWN_ACCOUNT`]).
+    fn site_ready(&self, _role: SiteRole, _account: &str, _region: &str) {}
+    /// One service of one site is done: resources read and errors met.
+    fn service_done(&self, _role: SiteRole, _service: Service, _resources: usize, _errors: usize) {}
+}
+
+/// No progress display.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Number of resources in one service's inventory, for progress counts.
+pub(crate) trait Size {
+    fn size(&self) -> usize;
+}
+impl Size for crate::snapshot::Ec2Inventory {
+    fn size(&self) -> usize {
+        self.instances.len()
+            + self.images.len()
+            + self.launch_templates.len()
+            + self.volumes.len()
+            + self.snapshots.len()
+            + self.vpcs.len()
+            + self.subnets.len()
+            + self.security_groups.len()
+    }
+}
+impl Size for crate::snapshot::S3Inventory {
+    fn size(&self) -> usize {
+        self.buckets.len()
+    }
+}
+impl Size for crate::snapshot::IamInventory {
+    fn size(&self) -> usize {
+        self.roles.len() + self.instance_profiles.len()
+    }
+}
+impl Size for crate::snapshot::Route53Inventory {
+    fn size(&self) -> usize {
+        self.hosted_zones.len() + self.record_sets.len() + self.health_checks.len()
+    }
+}
+
+/// Reports a finished service of both sites to `progress`, then hands the outcomes on.
+async fn tracked<T: Size>(
+    progress: &dyn Progress,
+    service: Service,
+    both: impl Future<Output = (Option<Outcome<T>>, Option<Outcome<T>>)>,
+) -> (Option<Outcome<T>>, Option<Outcome<T>>) {
+    let (p, s) = both.await;
+    for (role, out) in [(SiteRole::Primary, &p), (SiteRole::Standby, &s)] {
+        if let Some((inv, errors)) = out {
+            progress.service_done(role, service, inv.size(), errors.len());
+        }
+    }
+    (p, s)
+}
+
 /// Collects both sites of `config` into a snapshot. Fails only on a bug-class problem (never on
 /// an AWS error: those are recorded in the sites' `collection_errors`).
 pub async fn collect(config: &Config) -> anyhow::Result<Snapshot> {
+    collect_with(config, &NoProgress).await
+}
+
+/// [`collect`], reporting progress as services finish.
+pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::Result<Snapshot> {
     let services: BTreeSet<Service> = config
         .scope
         .services
@@ -99,25 +163,51 @@ pub async fn collect(config: &Config) -> anyhow::Result<Snapshot> {
     );
     let (mut primary_site, primary_ctx) = primary;
     let (mut standby_site, standby_ctx) = standby;
+    progress.site_ready(
+        SiteRole::Primary,
+        &primary_site.account,
+        &primary_site.region,
+    );
+    progress.site_ready(
+        SiteRole::Standby,
+        &standby_site.account,
+        &standby_site.region,
+    );
     let (p, s) = (primary_ctx.as_ref(), standby_ctx.as_ref());
     let wants = |svc: Service| services.contains(&svc);
 
-    let (ec2_p, ec2_s, (s3_p, s3_s), (iam_p, iam_s), (r53_p, r53_s)) = futures::join!(
-        per_site(p.filter(|_| wants(Service::Ec2)), ec2::collect),
-        per_site(s.filter(|_| wants(Service::Ec2)), ec2::collect),
-        s3_stage(
-            p.filter(|_| wants(Service::S3)),
-            s.filter(|_| wants(Service::S3))
+    let ((ec2_p, ec2_s), (s3_p, s3_s), (iam_p, iam_s), (r53_p, r53_s)) = futures::join!(
+        tracked(progress, Service::Ec2, async {
+            futures::join!(
+                per_site(p.filter(|_| wants(Service::Ec2)), ec2::collect),
+                per_site(s.filter(|_| wants(Service::Ec2)), ec2::collect),
+            )
+        }),
+        tracked(
+            progress,
+            Service::S3,
+            s3_stage(
+                p.filter(|_| wants(Service::S3)),
+                s.filter(|_| wants(Service::S3))
+            )
         ),
-        per_account(
-            p.filter(|_| wants(Service::Iam)),
-            s.filter(|_| wants(Service::Iam)),
-            iam::collect
+        tracked(
+            progress,
+            Service::Iam,
+            per_account(
+                p.filter(|_| wants(Service::Iam)),
+                s.filter(|_| wants(Service::Iam)),
+                iam::collect
+            )
         ),
-        per_account(
-            p.filter(|_| wants(Service::Route53)),
-            s.filter(|_| wants(Service::Route53)),
-            route53::collect
+        tracked(
+            progress,
+            Service::Route53,
+            per_account(
+                p.filter(|_| wants(Service::Route53)),
+                s.filter(|_| wants(Service::Route53)),
+                route53::collect
+            )
         ),
     );
 
