@@ -442,3 +442,24 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 0);
     assert!(stdout.contains("Exit codes"), "{stdout}");
 }
+
+#[test]
+fn the_whole_catalogue_fires_on_the_example_and_nothing_on_healthy() {
+    let (_, rules, _) = run(&["policies", "list", "--json"]);
+    let rules: serde_json::Value = serde_json::from_str(&rules).unwrap();
+    let strict = ["--config", "fixtures/configs/strict.toml"];
+    let (code, report) = report_json(&snapshot("example"), &strict);
+    assert_eq!(code, 1);
+    let fired = finding_ids(&report);
+    for r in rules.as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        // DR-INV-001 needs a collection error: partial.json proves it.
+        if id != "DR-INV-001" {
+            assert!(fired.contains(id), "{id} does not fire on example.json (strict objectives)");
+        }
+    }
+    let (code, report) = report_json(&snapshot("healthy"), &strict);
+    assert_eq!(code, 0);
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["score"]["overall"].as_f64(), Some(100.0));
+}
