@@ -40,7 +40,7 @@ fn big_snapshot(path: &Path, bytes: usize) {
     let marker = "\"instances\":[";
     let at = compact.find(marker).expect("an instances array") + marker.len();
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    f.write_all(compact[..at].as_bytes()).unwrap();
+    f.write_all(&compact.as_bytes()[..at]).unwrap();
     let mut written = at;
     let mut i = 0u64;
     while written < bytes {
@@ -50,7 +50,7 @@ fn big_snapshot(path: &Path, bytes: usize) {
         written += item.len() + 1;
         i += 1;
     }
-    f.write_all(compact[at..].as_bytes()).unwrap();
+    f.write_all(&compact.as_bytes()[at..]).unwrap();
     f.flush().unwrap();
 }
 
