@@ -455,7 +455,10 @@ fn the_whole_catalogue_fires_on_the_example_and_nothing_on_healthy() {
         let id = r["id"].as_str().unwrap();
         // DR-INV-001 needs a collection error: partial.json proves it.
         if id != "DR-INV-001" {
-            assert!(fired.contains(id), "{id} does not fire on example.json (strict objectives)");
+            assert!(
+                fired.contains(id),
+                "{id} does not fire on example.json (strict objectives)"
+            );
         }
     }
     let (code, report) = report_json(&snapshot("healthy"), &strict);
