@@ -223,7 +223,11 @@ fn security_groups(
                 ingress("tcp", 22, &["10.0.0.0/8"], &[]),
             ],
         ),
-        (&db, "db", vec![ingress("tcp", 5432, &[], std::slice::from_ref(&web))]),
+        (
+            &db,
+            "db",
+            vec![ingress("tcp", 5432, &[], std::slice::from_ref(&web))],
+        ),
     ] {
         let name = format!("{app}-{tier}-{token}");
         s.ec2.security_groups.push(SecurityGroup {

@@ -145,8 +145,11 @@ fn normalized(snapshot: &Value) -> Value {
     s
 }
 
+/// A finding as (rule, resource, site, fingerprint).
+type FindingKey = (Value, Value, Value, Value);
+
 /// A report's findings as (rule, resource, site, fingerprint), and the scores.
-fn verdict(report: &Value) -> (Vec<(Value, Value, Value, Value)>, Value, Value) {
+fn verdict(report: &Value) -> (Vec<FindingKey>, Value, Value) {
     let findings = report["findings"]
         .as_array()
         .unwrap()
