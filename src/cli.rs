@@ -390,8 +390,8 @@ fn load_policies(args: &PolicyArgs) -> Result<PolicySet> {
 }
 
 fn evaluate(args: EvaluateArgs, quiet: bool) -> Result<ExitStatus> {
-    let prepared = Prepared::new(&args.report)?;
-    let snapshot = crate::snapshot::load(&args.snapshot)?;
+    let prepared = crate::pipeline::timed("prepare", || Prepared::new(&args.report))?;
+    let snapshot = crate::pipeline::timed("load", || crate::snapshot::load(&args.snapshot))?;
     prepared.judge(&snapshot, &args.report, quiet)
 }
 
@@ -434,13 +434,15 @@ impl Prepared {
             root: std::env::current_dir().ok(),
             ..SarifOptions::default()
         };
-        emit(
-            &report,
-            &self.outputs,
-            &args.color,
-            &sarif,
-            self.previous.as_ref(),
-        )?;
+        crate::pipeline::timed("emit", || {
+            emit(
+                &report,
+                &self.outputs,
+                &args.color,
+                &sarif,
+                self.previous.as_ref(),
+            )
+        })?;
         Ok(report.gate.status)
     }
 }

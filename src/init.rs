@@ -91,7 +91,7 @@ allow_partial = false
 # Collection tuning.
 [collect]
 # Most AWS calls in flight at once, over both sites.
-max_concurrency = 16
+max_concurrency = 64
 # Timeout of one attempt of one call, in seconds.
 attempt_timeout_secs = 10
 # Timeout of one call including retries, in seconds.

@@ -242,6 +242,7 @@ pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::R
             resources = site.resource_arns().iter().map(|(_, v)| v.len()).sum::<usize>(),
             errors = site.collection_errors.len(),
             calls = site.api_calls.values().sum::<u64>(),
+            calls_by_service = ?site.api_calls,
             "site collected"
         );
     }

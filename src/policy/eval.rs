@@ -85,25 +85,35 @@ pub fn evaluate(set: &PolicySet, snapshot: &Snapshot, input: Value) -> Result<Ve
         }
     }
 
-    // Rules are independent: spread them over the cores, each thread with its own engine.
+    // Rules are independent: spread them over the cores, each thread with its own engine, taking
+    // the next rule from a shared queue so that one slow rule does not leave a core idle.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(to_run.len().max(1));
-    let chunks: Vec<Vec<usize>> = (0..threads)
-        .map(|t| to_run.iter().copied().skip(t).step_by(threads).collect())
-        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let evaluated: Vec<Result<Vec<(usize, RuleResult)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
                 let mut engine = set.engine();
                 let input = input.clone();
+                let (next, to_run) = (&next, &to_run);
                 scope.spawn(move || -> Result<Vec<(usize, RuleResult)>> {
                     engine.set_input(input);
-                    chunk
-                        .into_iter()
-                        .map(|i| Ok((i, run_rule(&mut engine, &set.rules[i])?)))
-                        .collect()
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = to_run.get(k) else {
+                            return Ok(done);
+                        };
+                        let start = std::time::Instant::now();
+                        let result = run_rule(&mut engine, &set.rules[i])?;
+                        tracing::debug!(
+                            rule = %set.rules[i].id,
+                            ms = format_args!("{:.1}", start.elapsed().as_secs_f64() * 1e3),
+                            "rule evaluated"
+                        );
+                        done.push((i, result));
+                    }
                 })
             })
             .collect();
@@ -125,31 +135,61 @@ pub fn evaluate(set: &PolicySet, snapshot: &Snapshot, input: Value) -> Result<Ve
 
 fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleResult> {
     let at = format!("{}:{}: rule {}", rule.file, rule.line, rule.id);
-    let eval = |engine: &mut regorus::Engine, name: &str| -> Result<serde_json::Value> {
-        let v = engine
-            .eval_rule(format!("{}.{name}", rule.package))
-            .map_err(|e| {
-                let text = e.to_string();
-                let hint = if text.contains("exceeded time limit") {
-                    format!(
-                        "; the rule ran past the evaluation time limit of {:?} \
-                         (DRREADY_RULE_TIMEOUT_SECS). Look for a loop or a comprehension over \
-                         the product of large collections; pairing belongs in `input.parity`",
-                        super::engine::rule_timeout()
-                    )
-                } else {
-                    String::new()
-                };
-                PolicyError(format!("{at}: evaluating `{name}` failed: {text}{hint}"))
-            })?;
-        if v == Value::Undefined {
+    let failure = |name: &str, e: anyhow::Error| -> anyhow::Error {
+        let text = e.to_string();
+        let hint = if text.contains("exceeded time limit") {
+            format!(
+                "; the rule ran past the evaluation time limit of {:?} \
+                 (DRREADY_RULE_TIMEOUT_SECS). Look for a loop or a comprehension over \
+                 the product of large collections; pairing belongs in `input.parity`",
+                super::engine::rule_timeout()
+            )
+        } else {
+            String::new()
+        };
+        PolicyError(format!("{at}: evaluating `{name}` failed: {text}{hint}")).into()
+    };
+    let to_json = |name: &str, v: &Value| -> Result<serde_json::Value> {
+        if *v == Value::Undefined {
             return Ok(serde_json::Value::Array(Vec::new()));
         }
-        serde_json::to_value(&v)
+        serde_json::to_value(v)
             .map_err(|e| PolicyError(format!("{at}: `{name}` is not JSON-like: {e}")).into())
     };
 
-    let applicable_v = eval(engine, "applicable")?;
+    // `applicable` and `deny` in one query, so the helper rules both read (the scans of the
+    // input) are evaluated once: `eval_rule` starts every call from a clean state. Each is
+    // wrapped in a comprehension so an undefined one does not make the whole query undefined.
+    let pkg = &rule.package;
+    let query = format!("applicable := [x | x := {pkg}.applicable]; deny := [x | x := {pkg}.deny]");
+    let (applicable_v, deny_v) = match engine.eval_query(query, false) {
+        Ok(results) => {
+            let bindings = results
+                .result
+                .first()
+                .map(|r| r.bindings.clone())
+                .unwrap_or(Value::Undefined);
+            let first = |name: &str| bindings[name][0].clone();
+            (
+                to_json("applicable", &first("applicable"))?,
+                to_json("deny", &first("deny"))?,
+            )
+        }
+        Err(e) if e.to_string().contains("exceeded time limit") => {
+            return Err(failure("applicable` and `deny", e));
+        }
+        // Evaluate them one at a time to name the one that fails.
+        Err(_) => {
+            let mut eval = |name: &str| -> Result<serde_json::Value> {
+                let v = engine
+                    .eval_rule(format!("{pkg}.{name}"))
+                    .map_err(|e| failure(name, e))?;
+                to_json(name, &v)
+            };
+            (eval("applicable")?, eval("deny")?)
+        }
+    };
+
     let Some(items) = applicable_v.as_array() else {
         return Err(PolicyError(format!(
             "{at}: `applicable` must be a set of resource keys (strings), got {}",
@@ -172,7 +212,6 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
         }
     }
 
-    let deny_v = eval(engine, "deny")?;
     let Some(items) = deny_v.as_array() else {
         return Err(PolicyError(format!(
             "{at}: `deny` must be a set of findings, got {}",
