@@ -37,13 +37,13 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
     let parity = timed("pair", || {
         crate::parity::pair(&scoped.primary, &scoped.standby, &opts)
     });
-    let input = timed("input", || {
-        crate::policy::input::build(scoped, &parity, config)
-    })?;
     let recovery_points = timed("evidence", || {
         crate::evidence::recovery_points(scoped, &parity, config)
     });
-    let results = timed("rules", || crate::policy::evaluate(policies, scoped, input))?;
+    let make_input = || crate::policy::input::build(scoped, &parity, config);
+    let results = timed("input and rules", || {
+        crate::policy::evaluate(policies, scoped, &make_input)
+    })?;
     let today = chrono::Utc::now().date_naive();
     let (findings, waivers) = timed("findings", || {
         crate::findings::build(&results, &config.waivers, &site_pair(scoped), today)
