@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::{Prepared, ReportArgs, UsageError, add_redact_tags, load_config_file};
-use crate::config::{Config, SiteConfig};
+use crate::config::Config;
 use crate::gate::ExitStatus;
 use crate::snapshot::{Service, SiteRole, Snapshot};
 
@@ -85,30 +85,26 @@ fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
             slot.clone_from(v);
         }
     }
-    let SiteConfig {
-        region,
-        profile,
-        role_arn,
-        external_id,
-        endpoint_url,
-    } = &mut config.primary;
-    set(region, &args.primary_region);
-    set(profile, &args.primary_profile);
-    set(role_arn, &args.primary_role_arn);
-    set(external_id, &args.external_id);
-    set(endpoint_url, &args.endpoint_url);
-    let SiteConfig {
-        region,
-        profile,
-        role_arn,
-        external_id,
-        endpoint_url,
-    } = &mut config.standby;
-    set(region, &args.standby_region);
-    set(profile, &args.standby_profile);
-    set(role_arn, &args.standby_role_arn);
-    set(external_id, &args.external_id);
-    set(endpoint_url, &args.endpoint_url);
+    for (site, region, profile, role_arn) in [
+        (
+            &mut config.primary,
+            &args.primary_region,
+            &args.primary_profile,
+            &args.primary_role_arn,
+        ),
+        (
+            &mut config.standby,
+            &args.standby_region,
+            &args.standby_profile,
+            &args.standby_role_arn,
+        ),
+    ] {
+        set(&mut site.region, region);
+        set(&mut site.profile, profile);
+        set(&mut site.role_arn, role_arn);
+        set(&mut site.external_id, &args.external_id);
+        set(&mut site.endpoint_url, &args.endpoint_url);
+    }
     if let Some(n) = args.max_concurrency {
         if n == 0 {
             bail!(UsageError("--max-concurrency must be at least 1".into()));
