@@ -27,11 +27,10 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::moto::Moto;
+use support::moto::{Moto, drready};
 
 /// The rules each seeded defect must trigger on its application under the default objectives
 /// (rpo 24h, failback false). A defect that rightly breaks more than one rule lists them all.
@@ -98,33 +97,6 @@ const TINY: &[(&str, &[&str])] = &[
 
 const STRICT_TOML: &str = "[objectives]\nrpo = \"15m\"\nfailback = true\n";
 const TINY_TOML: &str = "[objectives]\nrpo = \"1s\"\n";
-
-fn drready(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_drready"))
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/drready-test/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/drready-test/credentials",
-        )
-        .env("NO_COLOR", "1")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("DRREADY_CONFIG")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("drready runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// `drready scan` against moto with an optional objectives file; the JSON report.
 fn scan(moto: &Moto, dir: &Path, name: &str, config: Option<&str>, extra: &[&str]) -> Value {

@@ -5,10 +5,9 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
-use support::moto::{Moto, free_port};
+use support::moto::{Moto, drready, free_port};
 
 /// The issue-2 rule each seeded defect must trigger.
 const EXPECTED: [(&str, &str); 5] = [
@@ -18,33 +17,6 @@ const EXPECTED: [(&str, &str); 5] = [
     ("failover_without_secondary", "DR-DNS-001"),
     ("standby_instance_profile_missing", "DR-IAM-001"),
 ];
-
-fn drready(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_drready"))
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/drready-test/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/drready-test/credentials",
-        )
-        .env("NO_COLOR", "1")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("DRREADY_CONFIG")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("drready runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).expect("report written")).expect("JSON")
