@@ -1,17 +1,19 @@
 //! The command line: parses arguments, runs a command, returns the exit status.
 
+use crate::error::Error;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::gate::ExitStatus;
-use crate::policy::{PolicySet, Severity};
+use crate::policy::PolicySet;
 use crate::report::Report;
 use crate::report::sarif::SarifOptions;
 use crate::report::table::TableOptions;
+use crate::vocab::FailOn;
 
 mod diff;
 mod scan;
@@ -45,9 +47,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print the JSON Schema of the JSON report or of a snapshot file.
     Schema {
-        /// `report` or `snapshot`.
-        #[arg(value_parser = ["report", "snapshot"])]
-        which: String,
+        /// Which document's schema.
+        which: SchemaKind,
     },
     /// Compare two JSON reports (or snapshots, evaluated first): new, resolved and changed
     /// findings and the score change. Exit 1 when readiness regressed.
@@ -140,16 +141,16 @@ pub struct ReportArgs {
     /// Fail the gate (exit 1) when the overall score is below this (0–100).
     #[arg(long, value_name = "SCORE", env = "DRREADY_FAIL_UNDER")]
     pub fail_under: Option<f64>,
-    /// Fail the gate when an unwaived finding has at least this severity
-    /// (critical, high, medium, low, or never). Default: high.
+    /// Fail the gate when an unwaived finding has at least this severity, or never.
+    /// Default: high.
     #[arg(long, value_name = "SEVERITY", env = "DRREADY_FAIL_ON")]
-    pub fail_on: Option<String>,
+    pub fail_on: Option<FailOn>,
     /// Do not exit 3 on incomplete inventory; unknown rules still count against the score.
     #[arg(long, env = "DRREADY_ALLOW_PARTIAL")]
     pub allow_partial: bool,
     /// Colour in the table: auto (only on a terminal), always, never.
-    #[arg(long, default_value = "auto", value_name = "WHEN")]
-    pub color: String,
+    #[arg(long, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
     /// List every rule in SARIF `tool.driver.rules`, not only the rules with a result.
     #[arg(long)]
     pub sarif_all_rules: bool,
@@ -175,26 +176,32 @@ pub struct EvaluateArgs {
     pub report: ReportArgs,
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Json,
-    Sarif,
-    Junit,
-    Markdown,
+crate::vocab::vocab! {
+    /// Output formats (`md` is accepted for `markdown`).
+    pub enum Format {
+        Table = "table",
+        Json = "json",
+        Sarif = "sarif",
+        Junit = "junit",
+        Markdown = "markdown",
+    }
 }
 
-impl Format {
-    fn parse(s: &str) -> Option<Format> {
-        match s {
-            "table" => Some(Format::Table),
-            "json" => Some(Format::Json),
-            "sarif" => Some(Format::Sarif),
-            "junit" => Some(Format::Junit),
-            "markdown" | "md" => Some(Format::Markdown),
-            _ => None,
-        }
+crate::vocab::vocab! {
+    /// When the table is coloured.
+    pub enum ColorWhen {
+        /// Only on a terminal, and not when NO_COLOR is set.
+        Auto = "auto",
+        Always = "always",
+        Never = "never",
+    }
+}
+
+crate::vocab::vocab! {
+    /// The documents `drready schema` describes.
+    pub enum SchemaKind {
+        Report = "report",
+        Snapshot = "snapshot",
     }
 }
 
@@ -205,30 +212,26 @@ pub struct Output {
     pub path: Option<PathBuf>,
 }
 
-/// A usage error: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
 /// Parses `--format` values; at most one may go to stdout; every file's folder must exist.
 pub fn parse_outputs(specs: &[String]) -> Result<Vec<Output>> {
     let mut outputs = Vec::new();
     for spec in specs {
         let (name, path) = match spec.split_once('=') {
             Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
-            Some((n, _)) => bail!(UsageError(format!("--format {n}= needs a file name"))),
+            Some((n, _)) => bail!(Error::Usage(format!("--format {n}= needs a file name"))),
             None => (spec.as_str(), None),
         };
-        let format = Format::parse(name).ok_or_else(|| {
-            UsageError(format!(
-                "--format `{name}` is not a format; use table, json, sarif, junit or markdown \
-                 (optionally =FILE)"
-            ))
-        })?;
+        let format =
+            Format::parse(if name == "md" { "markdown" } else { name }).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--format `{name}` is not a format; use one of {} (optionally =FILE)",
+                    Format::choices()
+                ))
+            })?;
         if let Some(p) = &path {
             let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
             if let Some(d) = dir.filter(|d| !d.is_dir()) {
-                bail!(UsageError(format!(
+                bail!(Error::Usage(format!(
                     "cannot write {}: directory {} does not exist",
                     p.display(),
                     d.display()
@@ -244,7 +247,7 @@ pub fn parse_outputs(specs: &[String]) -> Result<Vec<Output>> {
         });
     }
     if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
-        bail!(UsageError(
+        bail!(Error::Usage(
             "only one --format can go to stdout; give the others a file, e.g. --format json=report.json"
                 .into()
         ));
@@ -262,7 +265,7 @@ pub fn main() -> ExitStatus {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitStatus::Ready
                 }
-                _ => ExitStatus::UsageError,
+                _ => ExitStatus::Usage,
             };
         }
     };
@@ -274,7 +277,7 @@ pub fn main() -> ExitStatus {
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            ExitStatus::UsageError
+            crate::gate::for_error(&e)
         }
     }
 }
@@ -322,9 +325,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Policies(PoliciesCommand::Test(args)) => test(args),
         Command::Explain(args) => explain(args),
         Command::Schema { which } => {
-            let text = match which.as_str() {
-                "snapshot" => crate::schema::snapshot(),
-                _ => crate::schema::report(),
+            let text = match which {
+                SchemaKind::Snapshot => crate::schema::snapshot(),
+                SchemaKind::Report => crate::schema::report(),
             };
             print!("{text}");
             Ok(ExitStatus::Ready)
@@ -346,22 +349,14 @@ pub fn load_config(args: &ReportArgs) -> Result<Config> {
     let mut config = load_config_file(args.config.as_deref())?;
     if let Some(v) = args.fail_under {
         if !(0.0..=100.0).contains(&v) {
-            bail!(UsageError(format!(
+            bail!(Error::Usage(format!(
                 "--fail-under {v} is not a score between 0 and 100"
             )));
         }
         config.gate.fail_under = Some(v);
     }
-    if let Some(s) = &args.fail_on {
-        config.gate.fail_on = if s == "never" {
-            None
-        } else {
-            Some(Severity::parse(s).ok_or_else(|| {
-                UsageError(format!(
-                    "--fail-on `{s}` is not a severity; use critical, high, medium, low or never"
-                ))
-            })?)
-        };
+    if let Some(fail_on) = args.fail_on {
+        config.gate.fail_on = fail_on.severity();
     }
     if args.allow_partial {
         config.gate.allow_partial = true;
@@ -374,7 +369,7 @@ pub fn load_config(args: &ReportArgs) -> Result<Config> {
 pub(crate) fn add_redact_tags(config: &mut Config, keys: &[String]) -> Result<()> {
     for key in keys {
         if let Some(why) = config.unredactable(key) {
-            bail!(UsageError(format!(
+            bail!(Error::Usage(format!(
                 "--redact-tags: cannot redact tag `{key}`: {why}"
             )));
         }
@@ -438,12 +433,12 @@ impl Prepared {
             emit(
                 &report,
                 &self.outputs,
-                &args.color,
+                args.color,
                 &sarif,
                 self.previous.as_ref(),
             )
         })?;
-        Ok(report.gate.status)
+        Ok(report.gate.verdict.into())
     }
 }
 
@@ -453,7 +448,7 @@ pub fn load_previous(args: &ReportArgs, outputs: &[Output]) -> Result<Option<Rep
         return Ok(None);
     };
     if !outputs.iter().any(|o| o.format == Format::Markdown) {
-        bail!(UsageError(format!(
+        bail!(Error::Usage(format!(
             "--previous {} is only used by the Markdown report; add --format markdown[=FILE]",
             path.display()
         )));
@@ -471,7 +466,7 @@ pub fn warn_waivers(report: &Report) {
                 w.waiver.expires,
                 -w.days_left,
                 w.matched,
-                crate::report::markdown::plural(w.matched)
+                crate::report::text::plural(w.matched)
             ),
             WaiverStatus::Unmatched => {
                 "matches no finding; remove it, or fix its rule id or resource pattern".into()
@@ -500,7 +495,7 @@ fn init(args: InitArgs, quiet: bool) -> Result<ExitStatus> {
 pub fn emit(
     report: &Report,
     outputs: &[Output],
-    color: &str,
+    color: ColorWhen,
     sarif: &SarifOptions,
     previous: Option<&Report>,
 ) -> Result<()> {
@@ -513,9 +508,9 @@ pub fn emit(
             Format::Markdown => crate::report::markdown::render(report, previous)?,
             Format::Table => {
                 let color = match color {
-                    "always" => true,
-                    "never" => false,
-                    _ => to_tty && std::env::var_os("NO_COLOR").is_none(),
+                    ColorWhen::Always => true,
+                    ColorWhen::Never => false,
+                    ColorWhen::Auto => to_tty && std::env::var_os("NO_COLOR").is_none(),
                 };
                 let width = if to_tty {
                     comfy_table::Table::new().width().unwrap_or(120)
@@ -529,8 +524,7 @@ pub fn emit(
             }
         };
         match &o.path {
-            Some(p) => crate::fsutil::write_atomic(p, text.as_bytes())
-                .with_context(|| format!("cannot write report {}", p.display()))?,
+            Some(p) => crate::fsutil::write_atomic(p, text.as_bytes())?,
             None => {
                 let mut out = std::io::stdout().lock();
                 // A closed pipe (`| head`) is not an error worth a stack of messages.
@@ -592,15 +586,11 @@ fn test(args: TestArgs) -> Result<ExitStatus> {
     }
     writeln!(out, "{} passed, {} failed", outcomes.len() - failed, failed)?;
     if outcomes.is_empty() {
-        bail!(UsageError(
+        bail!(Error::Usage(
             "no tests found: tests are `test_*` rules in `*_test.rego` files".into()
         ));
     }
-    Ok(if failed == 0 {
-        ExitStatus::Ready
-    } else {
-        ExitStatus::NotReady
-    })
+    Ok(crate::gate::for_policy_tests(failed))
 }
 
 fn explain(args: ExplainArgs) -> Result<ExitStatus> {
@@ -620,7 +610,7 @@ fn explain(args: ExplainArgs) -> Result<ExitStatus> {
     let id = args.id.unwrap_or_default();
     let Some(rule) = set.rule(&id) else {
         let known: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
-        bail!(UsageError(format!(
+        bail!(Error::Usage(format!(
             "no rule with id `{}`; known rules: {}",
             id,
             known.join(", ")
@@ -632,9 +622,5 @@ fn explain(args: ExplainArgs) -> Result<ExitStatus> {
 
 /// True for errors that are the user's to fix (exit 2) rather than a crash.
 pub fn is_usage_error(e: &anyhow::Error) -> bool {
-    e.is::<UsageError>()
-        || e.is::<ConfigError>()
-        || e.is::<crate::snapshot::SnapshotError>()
-        || e.is::<crate::policy::PolicyError>()
-        || e.is::<crate::report::ReportError>()
+    e.chain().any(|c| c.is::<Error>()) && crate::gate::for_error(e) == ExitStatus::Usage
 }

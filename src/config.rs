@@ -1,6 +1,7 @@
 //! `drready.toml`: parsed into a raw structure (unknown fields are errors with line and column),
 //! then validated into [`Config`], whose values are ready to use.
 
+use crate::error::Error;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -8,12 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::policy::Severity;
-
-/// A configuration problem: exit code 2. The message names the file, line and column.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+use crate::vocab::{FailOn, Service, Severity};
 
 /// One site: an AWS account and region, and how to reach it.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -288,13 +284,13 @@ impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config> {
         let bytes = std::fs::read(path).map_err(|e| {
-            ConfigError(format!(
+            Error::Config(format!(
                 "cannot read config {}: {e}; run `drready init` to write one",
                 path.display()
             ))
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            ConfigError(format!(
+            Error::Config(format!(
                 "config {} is not UTF-8 text (invalid byte at offset {}); drready.toml is a \
                  UTF-8 TOML file",
                 path.display(),
@@ -323,14 +319,14 @@ impl Config {
                 .filter(|l| !l.is_empty() && l.chars().count() <= 120)
                 .map(|l| format!(" (in `{l}`)"))
                 .unwrap_or_default();
-            ConfigError(format!(
+            Error::Config(format!(
                 "config {file}{at}: {}{line}",
                 e.message().trim_end()
             ))
         })?;
         let err = |span: std::ops::Range<usize>, msg: String| -> anyhow::Error {
             let (l, c) = line_col(text, span.start);
-            ConfigError(format!("config {file}:{l}:{c}: {msg}")).into()
+            Error::Config(format!("config {file}:{l}:{c}: {msg}")).into()
         };
 
         let mut objectives = Objectives::default();
@@ -384,30 +380,28 @@ impl Config {
             gate.fail_under = Some(v);
         }
         if let Some(s) = raw.gate.fail_on {
-            gate.fail_on = if s.get_ref() == "never" {
-                None
-            } else {
-                Some(Severity::parse(s.get_ref()).ok_or_else(|| {
-                    err(
-                        s.span(),
-                        format!(
-                            "gate.fail_on: `{}` is not a severity; use critical, high, medium, \
-                             low or never",
-                            s.get_ref()
-                        ),
-                    )
-                })?)
-            };
+            let fail_on = FailOn::parse(s.get_ref()).ok_or_else(|| {
+                err(
+                    s.span(),
+                    format!(
+                        "gate.fail_on: `{}` is not a severity; use one of {}",
+                        s.get_ref(),
+                        FailOn::choices()
+                    ),
+                )
+            })?;
+            gate.fail_on = fail_on.severity();
         }
         if let Some(p) = raw.gate.allow_partial {
             gate.allow_partial = p;
         }
 
         for s in &raw.scope.services {
-            if crate::snapshot::Service::parse(s).is_none() {
-                return Err(ConfigError(format!(
-                    "config {file}: scope.services: `{s}` is not a service drready reads; use ec2, \
-                     s3, route53, iam"
+            if Service::parse(s).is_none() {
+                return Err(Error::Config(format!(
+                    "config {file}: scope.services: `{s}` is not a service drready reads; use one \
+                     of {}",
+                    Service::choices()
                 ))
                 .into());
             }
@@ -470,7 +464,7 @@ impl Config {
         };
         for key in &config.scope.redact_tags {
             if let Some(why) = config.unredactable(key) {
-                return Err(ConfigError(format!(
+                return Err(Error::Config(format!(
                     "config {file}: scope.redact_tags: cannot redact tag `{key}`: {why}"
                 ))
                 .into());

@@ -6,14 +6,14 @@
 //! snapshot copy of one of its volumes (aged by the source snapshot's start time), and whether its
 //! buckets replicate with Replication Time Control. Missing data stays `None` — never a guess.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
 use crate::parity::{Parity, bucket_name};
-use crate::snapshot::{Resource, Snapshot};
+use crate::snapshot::Snapshot;
+use crate::workload::Workload;
 
 /// One kind of copied data of a workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -46,13 +46,13 @@ fn age(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> Option<i64> {
     t.map(|t| (now - t).num_seconds())
 }
 
-/// Computes the evidence for every workload of the (scoped) snapshot.
+/// Computes the evidence for every workload (`crate::workload`) of the (scoped) snapshot.
 pub fn recovery_points(
     snapshot: &Snapshot,
     parity: &Parity,
-    config: &Config,
+    workloads: &[Workload],
+    rpo_seconds: u64,
 ) -> Vec<RecoveryPoint> {
-    let app_tag = config.pairing.app_tag.as_str();
     let now = snapshot.collected_at;
     let p = &snapshot.primary;
     let s = &snapshot.standby;
@@ -61,73 +61,16 @@ pub fn recovery_points(
         .iter()
         .map(|x| (x.primary.as_str(), x.standby.as_str()))
         .collect();
-
-    #[derive(Default)]
-    struct W<'a> {
-        tier: Option<&'a str>,
-        images: HashSet<&'a str>,
-        volumes: HashSet<&'a str>,
-        buckets: Vec<&'a crate::snapshot::Bucket>,
-    }
-    let mut workloads: BTreeMap<&str, W> = BTreeMap::new();
-    let lt_image: HashMap<&str, &str> = p
+    let volume_id: HashMap<&str, &str> = p
         .ec2
-        .launch_templates
+        .volumes
         .iter()
-        .filter_map(|lt| {
-            Some((
-                lt.id.as_str(),
-                lt.latest_version.as_ref()?.image_id.as_deref()?,
-            ))
-        })
+        .map(|v| (v.arn.as_str(), v.id.as_str()))
         .collect();
-    for i in p.ec2.instances.iter().filter(|i| i.state != "terminated") {
-        let Some(app) = i.tag(app_tag) else { continue };
-        let w = workloads.entry(app).or_default();
-        // As rule DR-EC2-006: warm-standby if any instance says so, else the first tier given.
-        match i.tag(&config.pairing.tier_tag) {
-            Some(t) if t == "warm-standby" => w.tier = Some(t),
-            Some(t) if w.tier.is_none() => w.tier = Some(t),
-            _ => {}
-        }
-        w.images.extend(i.image_id.as_deref());
-        if let Some(lt) = i.launch_template_id.as_deref() {
-            w.images.extend(lt_image.get(lt).copied());
-        }
-    }
-    for lt in &p.ec2.launch_templates {
-        if let (Some(app), Some(img)) = (lt.tag(app_tag), lt_image.get(lt.id.as_str())) {
-            workloads.entry(app).or_default().images.insert(img);
-        }
-    }
-    let instance_app: HashMap<&str, &str> = p
-        .ec2
-        .instances
-        .iter()
-        .filter_map(|i| Some((i.id.as_str(), i.tag(app_tag)?)))
-        .collect();
-    for v in &p.ec2.volumes {
-        let app = v.tag(app_tag).or_else(|| {
-            v.attached_instance_ids
-                .iter()
-                .find_map(|id| instance_app.get(id.as_str()).copied())
-        });
-        if let Some(app) = app {
-            workloads
-                .entry(app)
-                .or_default()
-                .volumes
-                .insert(v.id.as_str());
-        }
-    }
-    for b in &p.s3.buckets {
-        if let Some(app) = b.tag(app_tag) {
-            workloads.entry(app).or_default().buckets.push(b);
-        }
-    }
-
-    let images_by_id: HashMap<&str, &crate::snapshot::Image> =
-        p.ec2.images.iter().map(|i| (i.id.as_str(), i)).collect();
+    let buckets_by_arn: HashMap<&str, &crate::snapshot::Bucket> =
+        p.s3.buckets.iter().map(|b| (b.arn.as_str(), b)).collect();
+    let images_by_arn: HashMap<&str, &crate::snapshot::Image> =
+        p.ec2.images.iter().map(|i| (i.arn.as_str(), i)).collect();
     let standby_images: HashMap<&str, &crate::snapshot::Image> =
         s.ec2.images.iter().map(|i| (i.arn.as_str(), i)).collect();
     let mut snaps_of_volume: HashMap<&str, Vec<&crate::snapshot::EbsSnapshot>> = HashMap::new();
@@ -139,13 +82,14 @@ pub fn recovery_points(
     let standby_buckets: HashSet<&str> = s.s3.buckets.iter().map(|b| b.name.as_str()).collect();
 
     workloads
-        .into_iter()
-        .map(|(name, w)| {
+        .iter()
+        .map(|w| {
             // Images: the workload's owned images, and the newest standby copy among them.
             let owned: Vec<_> = w
+                .primary
                 .images
                 .iter()
-                .filter_map(|id| images_by_id.get(id).copied())
+                .filter_map(|arn| images_by_arn.get(arn.as_str()).copied())
                 .collect();
             let copies: Vec<_> = owned
                 .iter()
@@ -162,16 +106,18 @@ pub fn recovery_points(
             };
             // Snapshots: per volume, the newest primary snapshot that has a standby copy.
             // Volumes never snapshotted (e.g. root volumes rebuilt from the AMI) are not tracked.
-            let tracked: Vec<&&str> = w
+            let tracked: Vec<&str> = w
+                .primary
                 .volumes
                 .iter()
-                .filter(|v| snaps_of_volume.contains_key(**v))
+                .filter_map(|arn| volume_id.get(arn.as_str()).copied())
+                .filter(|v| snaps_of_volume.contains_key(v))
                 .collect();
             let mut copied = 0;
             let mut newest: Option<i64> = None;
             for v in &tracked {
                 let best = snaps_of_volume
-                    .get(**v)
+                    .get(*v)
                     .into_iter()
                     .flatten()
                     .filter(|sn| standby_of.contains_key(sn.arn.as_str()))
@@ -183,14 +129,19 @@ pub fn recovery_points(
                     newest = Some(newest.map_or(a, |n: i64| n.max(a)));
                 }
             }
-            let rpo = config.objectives.rpo_seconds;
+            let rpo = rpo_seconds;
             let snapshots = CopyEvidence {
                 primary: tracked.len(),
                 copied,
                 newest_copy_age_seconds: newest,
             };
-            let rtc = w
+            let buckets: Vec<&crate::snapshot::Bucket> = w
+                .primary
                 .buckets
+                .iter()
+                .filter_map(|arn| buckets_by_arn.get(arn.as_str()).copied())
+                .collect();
+            let rtc = buckets
                 .iter()
                 .filter(|b| {
                     b.replication.iter().flat_map(|r| &r.rules).any(|r| {
@@ -215,14 +166,11 @@ pub fn recovery_points(
                 )
             };
             RecoveryPoint {
-                workload: name.to_string(),
-                tier: w
-                    .tier
-                    .unwrap_or(config.objectives.default_tier.as_str())
-                    .to_string(),
+                workload: w.name.clone(),
+                tier: w.tier.clone(),
                 images,
                 snapshots,
-                buckets: w.buckets.len(),
+                buckets: buckets.len(),
                 buckets_replicated_with_rtc: rtc,
                 rpo_seconds: rpo,
                 within_rpo,

@@ -5,8 +5,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::Waiver;
-use crate::policy::{Category, RuleResult, Severity};
-use crate::snapshot::SiteRole;
+use crate::policy::RuleResult;
+use crate::vocab::SiteRole;
+use crate::vocab::{Category, Severity};
 
 /// A finding as reported.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]

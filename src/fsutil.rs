@@ -5,9 +5,17 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::error::Error;
+
 /// Writes `bytes` to `path` atomically: a temp file in the same directory, then a rename, so a
-/// reader (a CI step uploading SARIF) never sees a half-written file.
+/// reader (a CI step uploading SARIF) never sees a half-written file. A failure is an
+/// [`Error::Output`] (exit 4), naming the file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_inner(path, bytes)
+        .map_err(|e| Error::Output(format!("cannot write {}: {e:#}", path.display())).into())
+}
+
+fn write_inner(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

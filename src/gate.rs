@@ -4,23 +4,27 @@
 use serde::Serialize;
 
 use crate::config::Gate;
+use crate::error::Error;
 use crate::findings::Finding;
-use crate::policy::Severity;
+use crate::vocab::{Severity, Verdict};
 
-/// The documented exit codes.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
+/// The documented exit codes (docs/exit-codes.md). A process outcome, never stored in a report:
+/// the report carries a [`Verdict`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
-    /// 0: the gate passed.
+    /// 0: the gate passed (or the command succeeded).
     Ready,
-    /// 1: the gate failed: not ready.
+    /// 1: the gate failed: not ready (for `diff`: readiness regressed; for `policies test`: a
+    /// test failed).
     NotReady,
-    /// 2: usage, configuration, snapshot or policy error.
-    UsageError,
-    /// 3: inventory incomplete (a site or service could not be read) and `--allow-partial` unset.
+    /// 2: usage, configuration, snapshot, report or policy error.
+    Usage,
+    /// 3: inventory incomplete (a site, service or resource could not be read) and
+    /// `--allow-partial` unset.
     Incomplete,
+    /// 4: an output could not be written (disk full, permission denied): the judgement ran, its
+    /// result was lost.
+    OutputFailed,
 }
 
 impl ExitStatus {
@@ -28,9 +32,69 @@ impl ExitStatus {
         match self {
             ExitStatus::Ready => 0,
             ExitStatus::NotReady => 1,
-            ExitStatus::UsageError => 2,
+            ExitStatus::Usage => 2,
             ExitStatus::Incomplete => 3,
+            ExitStatus::OutputFailed => 4,
         }
+    }
+}
+
+impl From<Verdict> for ExitStatus {
+    fn from(v: Verdict) -> ExitStatus {
+        match v {
+            Verdict::Ready => ExitStatus::Ready,
+            Verdict::NotReady => ExitStatus::NotReady,
+            Verdict::Incomplete => ExitStatus::Incomplete,
+        }
+    }
+}
+
+impl Error {
+    /// The exit status of a run that stopped with this error.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Error::Usage(_)
+            | Error::Config(_)
+            | Error::Snapshot(_)
+            | Error::Policy(_)
+            | Error::Report(_) => ExitStatus::Usage,
+            Error::Output(_) => ExitStatus::OutputFailed,
+        }
+    }
+}
+
+/// The exit status of a run that stopped with `e`: the first [`Error`] in its chain decides;
+/// anything else (a file that cannot be read, bad JSON) is the user's to fix: exit 2.
+pub fn for_error(e: &anyhow::Error) -> ExitStatus {
+    e.chain()
+        .find_map(|c| c.downcast_ref::<Error>())
+        .map_or(ExitStatus::Usage, Error::exit_status)
+}
+
+/// `drready diff`: 1 when readiness regressed, else 0.
+pub fn for_diff(regressed: bool) -> ExitStatus {
+    if regressed {
+        ExitStatus::NotReady
+    } else {
+        ExitStatus::Ready
+    }
+}
+
+/// `drready snapshot`: 3 when some inventory could not be read (unless allowed), else 0.
+pub fn for_snapshot(incomplete: bool, allow_partial: bool) -> ExitStatus {
+    if incomplete && !allow_partial {
+        ExitStatus::Incomplete
+    } else {
+        ExitStatus::Ready
+    }
+}
+
+/// `drready policies test`: 1 when a test failed, else 0.
+pub fn for_policy_tests(failed: usize) -> ExitStatus {
+    if failed > 0 {
+        ExitStatus::NotReady
+    } else {
+        ExitStatus::Ready
     }
 }
 
@@ -38,7 +102,8 @@ impl ExitStatus {
 pub struct GateResult {
     pub passed: bool,
     pub exit_code: u8,
-    pub status: ExitStatus,
+    /// `ready`, `not_ready` or `incomplete`; the exit code follows from it.
+    pub verdict: Verdict,
     pub fail_under: Option<f64>,
     pub fail_on: Option<Severity>,
     pub allow_partial: bool,
@@ -87,17 +152,17 @@ pub fn decide(
             if unknown_rules == 1 { "" } else { "s" }
         ));
     }
-    let status = if incomplete && !gate.allow_partial {
-        ExitStatus::Incomplete
+    let verdict = if incomplete && !gate.allow_partial {
+        Verdict::Incomplete
     } else if failed {
-        ExitStatus::NotReady
+        Verdict::NotReady
     } else {
-        ExitStatus::Ready
+        Verdict::Ready
     };
     GateResult {
-        passed: status == ExitStatus::Ready,
-        exit_code: status.code(),
-        status,
+        passed: verdict == Verdict::Ready,
+        exit_code: ExitStatus::from(verdict).code(),
+        verdict,
         fail_under: gate.fail_under,
         fail_on: gate.fail_on,
         allow_partial: gate.allow_partial,
@@ -114,24 +179,40 @@ mod tests {
     fn exit_codes_are_the_documented_ones() {
         assert_eq!(ExitStatus::Ready.code(), 0);
         assert_eq!(ExitStatus::NotReady.code(), 1);
-        assert_eq!(ExitStatus::UsageError.code(), 2);
+        assert_eq!(ExitStatus::Usage.code(), 2);
         assert_eq!(ExitStatus::Incomplete.code(), 3);
+        assert_eq!(ExitStatus::OutputFailed.code(), 4);
+    }
+
+    #[test]
+    fn errors_map_to_their_codes() {
+        let usage =
+            anyhow::Error::from(Error::Config("bad".into())).context("reading drready.toml");
+        assert_eq!(for_error(&usage), ExitStatus::Usage);
+        let output = anyhow::Error::from(Error::Output("disk full".into()));
+        assert_eq!(for_error(&output), ExitStatus::OutputFailed);
+        let other = anyhow::anyhow!("no such file");
+        assert_eq!(for_error(&other), ExitStatus::Usage);
+        assert_eq!(for_diff(true), ExitStatus::NotReady);
+        assert_eq!(for_snapshot(true, false), ExitStatus::Incomplete);
+        assert_eq!(for_snapshot(true, true), ExitStatus::Ready);
+        assert_eq!(for_policy_tests(1), ExitStatus::NotReady);
     }
 
     #[test]
     fn incomplete_wins_unless_partial_allowed() {
         let g = Gate::default();
         assert_eq!(
-            decide(&g, Some(100.0), &[], true, 2).status,
-            ExitStatus::Incomplete
+            decide(&g, Some(100.0), &[], true, 2).verdict,
+            Verdict::Incomplete
         );
         let g = Gate {
             allow_partial: true,
             ..Gate::default()
         };
         assert_eq!(
-            decide(&g, Some(100.0), &[], true, 2).status,
-            ExitStatus::Ready
+            decide(&g, Some(100.0), &[], true, 2).verdict,
+            Verdict::Ready
         );
         let g = Gate {
             allow_partial: true,
@@ -139,8 +220,8 @@ mod tests {
             ..Gate::default()
         };
         assert_eq!(
-            decide(&g, Some(80.0), &[], true, 2).status,
-            ExitStatus::NotReady
+            decide(&g, Some(80.0), &[], true, 2).verdict,
+            Verdict::NotReady
         );
     }
 

@@ -8,9 +8,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use crate::cli::UsageError;
+use crate::error::Error;
 
 /// The file `drready init` writes.
 pub const TEMPLATE: &str = r#"# drready.toml: configuration of drready, which tells whether the standby site could take over
@@ -115,8 +115,7 @@ max_attempts = 5
 /// Writes [`TEMPLATE`] to `path`; refuses to replace an existing file unless `force`.
 pub fn write(path: &Path, force: bool) -> Result<()> {
     if force {
-        return crate::fsutil::write_atomic(path, TEMPLATE.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()));
+        return crate::fsutil::write_atomic(path, TEMPLATE.as_bytes());
     }
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -125,19 +124,19 @@ pub fn write(path: &Path, force: bool) -> Result<()> {
     let mut file = match file {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(UsageError(format!(
+            return Err(Error::Usage(format!(
                 "{} already exists; edit it, or pass --force to replace it with the defaults",
                 path.display()
             ))
             .into());
         }
         Err(e) => {
-            return Err(UsageError(format!("cannot write {}: {e}", path.display())).into());
+            return Err(Error::Output(format!("cannot write {}: {e}", path.display())).into());
         }
     };
     file.write_all(TEMPLATE.as_bytes())
         .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())).into())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod error;
 pub mod evidence;
 pub mod findings;
 pub mod fsutil;
@@ -19,3 +20,5 @@ pub mod report;
 pub mod schema;
 pub mod score;
 pub mod snapshot;
+pub mod vocab;
+pub mod workload;

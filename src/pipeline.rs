@@ -5,27 +5,38 @@ use anyhow::Result;
 
 use crate::config::Config;
 use crate::parity::{NameRewriter, PairingOptions};
+use crate::policy::input::InputContext;
 use crate::policy::{PolicySet, RuleStatus};
-use crate::report::{Evaluated, Report, site_pair};
-use crate::snapshot::Snapshot;
+use crate::report::{Evaluated, Report};
+use crate::snapshot::{Scope, Snapshot};
+use crate::vocab::Service;
+use crate::workload::WorkloadTags;
 
 /// Evaluates a snapshot with the given policies and configuration.
 pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> Result<Report> {
-    // Every report is built from `scoped`, so redacted tag values reach no output format. It is
-    // a copy only when tags are redacted or resources are out of scope (a copy of a 100k-resource
-    // snapshot costs ~0.2 s and ~200 MB).
-    let copy;
-    let (scoped, out_of_scope) = if config.scope.redact_tags.is_empty()
-        && !crate::policy::input::any_out_of_scope(snapshot, &config.scope.scope_tag)
-    {
-        (snapshot, 0)
-    } else {
-        let mut owned = timed("copy", || snapshot.clone());
-        owned.redact_tags(&config.scope.redact_tags);
-        let removed = crate::policy::input::apply_scope(&mut owned, &config.scope.scope_tag);
-        copy = owned;
-        (&copy, removed)
+    let scope = Scope {
+        tag: config.scope.scope_tag.clone(),
+        services: config
+            .scope
+            .services
+            .iter()
+            .filter_map(|s| Service::parse(s))
+            .collect(),
     };
+    // Every report is built from `scoped`, so redacted tag values reach no output format. It is
+    // a copy only when tags are redacted or something is out of scope (a copy of a
+    // 100k-resource snapshot costs ~0.2 s and ~200 MB).
+    let copy;
+    let (scoped, out_of_scope) =
+        if config.scope.redact_tags.is_empty() && !scope.removes_any(snapshot) {
+            (snapshot, 0)
+        } else {
+            let mut owned = timed("copy", || snapshot.clone());
+            owned.redact_tags(&config.scope.redact_tags);
+            let removed = scope.apply(&mut owned);
+            copy = owned;
+            (&copy, removed)
+        };
     let opts = PairingOptions {
         pair_tag: config.pairing.pair_tag.clone(),
         rewriter: NameRewriter::new(
@@ -37,16 +48,40 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
     let parity = timed("pair", || {
         crate::parity::pair(&scoped.primary, &scoped.standby, &opts)
     });
-    let recovery_points = timed("evidence", || {
-        crate::evidence::recovery_points(scoped, &parity, config)
+    let workloads = timed("workloads", || {
+        crate::workload::workloads(
+            scoped,
+            &parity,
+            WorkloadTags {
+                app_tag: &config.pairing.app_tag,
+                tier_tag: &config.pairing.tier_tag,
+                default_tier: &config.objectives.default_tier,
+            },
+        )
     });
-    let make_input = || crate::policy::input::build(scoped, &parity, config);
+    let recovery_points = timed("evidence", || {
+        crate::evidence::recovery_points(scoped, &parity, &workloads, config.objectives.rpo_seconds)
+    });
+    let objectives = serde_json::to_value(&config.objectives)?;
+    let tags = serde_json::json!({
+        "pair_tag": config.pairing.pair_tag,
+        "app_tag": config.pairing.app_tag,
+        "tier_tag": config.pairing.tier_tag,
+        "scope_tag": config.scope.scope_tag,
+    });
+    let ctx = InputContext {
+        workloads: &workloads,
+        rewrites: opts.rewriter.rules(),
+        objectives: &objectives,
+        tags: &tags,
+    };
+    let make_input = || crate::policy::input::build(scoped, &parity, ctx);
     let results = timed("input and rules", || {
         crate::policy::evaluate(policies, scoped, &make_input)
     })?;
     let today = chrono::Utc::now().date_naive();
     let (findings, waivers) = timed("findings", || {
-        crate::findings::build(&results, &config.waivers, &site_pair(scoped), today)
+        crate::findings::build(&results, &config.waivers, &scoped.site_pair(), today)
     });
     let scores = timed("score", || crate::score::score(&results, &findings));
     let unknown = scores

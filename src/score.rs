@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::findings::Finding;
-use crate::policy::{Category, RuleResult, RuleStatus};
+use crate::policy::{RuleResult, RuleStatus};
+use crate::vocab::Category;
 
 /// The formula in one sentence, printed by reports.
 pub const FORMULA: &str = "score = 100 × Σ(weight × passing share) / Σ weight over rules with \
@@ -109,7 +110,8 @@ pub fn score(results: &[RuleResult], findings: &[Finding]) -> Scores {
         (den > 0.0).then(|| round1(100.0 * num / den))
     };
     let categories = Category::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|c| {
             let in_cat = |i: usize| results[i].rule.category == c;
             let count = |s: RuleStatus| {

@@ -114,7 +114,20 @@ fn fail_under_and_fail_on() {
         "urgent",
     ]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("`urgent` is not a severity"), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'urgent' for '--fail-on")
+            && stderr.contains("critical, high, medium, low, never"),
+        "{stderr}"
+    );
+    // A typo in --color is a usage error listing the choices, not a silent `auto`.
+    let (code, _, stderr) = run(&[
+        "evaluate",
+        "fixtures/snapshots/example.json",
+        "--color",
+        "allways",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("auto, always, never"), "{stderr}");
 }
 
 #[test]

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use drready::config::{CollectConfig, Config, ScopeConfig, SiteConfig};
-use drready::snapshot::{Resource, Service, Site, Snapshot};
+use drready::snapshot::{Resource, Site, Snapshot};
+use drready::vocab::Service;
 use serde_json::{Value, json};
 use support::moto::{Moto, fake_aws_env, free_port};
 
@@ -86,7 +87,8 @@ fn seeded_counts(seed: &Value, site: &str) -> BTreeMap<&'static str, usize> {
 }
 
 fn assert_sorted(site: &Site) {
-    for (kind, arns) in site.resource_arns() {
+    for (kind, ids) in site.identities() {
+        let arns: Vec<&str> = ids.iter().map(|(_, arn)| *arn).collect();
         let mut sorted = arns.clone();
         sorted.sort();
         assert_eq!(arns, sorted, "{kind} not sorted by ARN");
@@ -592,8 +594,8 @@ async fn two_account_estate_is_collected_through_assume_role() {
         }
     }
     // Every standby resource is the standby account's.
-    for (kind, arns) in sb.resource_arns() {
-        for arn in arns {
+    for (kind, ids) in sb.identities() {
+        for (_, arn) in ids {
             assert!(
                 !arn.contains(PRIMARY_ACCOUNT),
                 "{kind} {arn} belongs to the primary account"
@@ -645,7 +647,7 @@ async fn dead_standby_is_recorded_and_the_primary_is_still_collected() {
 
     assert_eq!(sb.account, drready::collect::UNKNOWN_ACCOUNT);
     assert_eq!(sb.region, "us-west-2");
-    assert_eq!(sb.failed_services(), Service::ALL.into_iter().collect());
+    assert_eq!(sb.failed_services(), Service::ALL.iter().copied().collect());
     assert!(sb.counts().values().all(|n| *n == 0));
     assert!(snapshot.is_incomplete());
     for e in &sb.collection_errors {

@@ -1,13 +1,14 @@
 //! `drready diff OLD NEW`: compares two reports (or snapshots, evaluated with the same config and
 //! policies) and exits 1 when readiness regressed — a release gate that only fails on regressions.
 
+use crate::error::Error;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::{Format, PolicyArgs, UsageError, load_config_file, load_policies, parse_outputs};
+use super::{Format, PolicyArgs, load_config_file, load_policies, parse_outputs};
 use crate::config::Config;
 use crate::gate::ExitStatus;
 use crate::policy::PolicySet;
@@ -38,7 +39,7 @@ pub fn run(args: DiffArgs, quiet: bool) -> Result<ExitStatus> {
         .iter()
         .find(|o| !matches!(o.format, Format::Table | Format::Json | Format::Markdown))
     {
-        bail!(UsageError(format!(
+        bail!(Error::Usage(format!(
             "drready diff writes table, json or markdown, not {}",
             format!("{:?}", o.format).to_lowercase()
         )));
@@ -79,8 +80,7 @@ pub fn run(args: DiffArgs, quiet: bool) -> Result<ExitStatus> {
             }
         };
         match &o.path {
-            Some(p) => crate::fsutil::write_atomic(p, text.as_bytes())
-                .with_context(|| format!("cannot write diff {}", p.display()))?,
+            Some(p) => crate::fsutil::write_atomic(p, text.as_bytes())?,
             None => {
                 let mut out = std::io::stdout().lock();
                 let _ = out.write_all(text.as_bytes());
@@ -88,11 +88,7 @@ pub fn run(args: DiffArgs, quiet: bool) -> Result<ExitStatus> {
             }
         }
     }
-    Ok(if d.regressed {
-        ExitStatus::NotReady
-    } else {
-        ExitStatus::Ready
-    })
+    Ok(crate::gate::for_diff(d.regressed))
 }
 
 /// Loads one side: a report as is, a snapshot evaluated with the config and policies (loaded

@@ -1,5 +1,6 @@
 //! `drready scan` and `drready snapshot`: live collection, then (for scan) the offline pipeline.
 
+use crate::error::Error;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -7,10 +8,11 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::{Prepared, ReportArgs, UsageError, add_redact_tags, load_config_file};
+use super::{Prepared, ReportArgs, add_redact_tags, load_config_file};
 use crate::config::Config;
 use crate::gate::ExitStatus;
-use crate::snapshot::{Service, SiteRole, Snapshot};
+use crate::snapshot::Snapshot;
+use crate::vocab::{Service, SiteRole};
 
 /// Where the two sites are and how to reach them; each flag overrides drready.toml.
 #[derive(Debug, Args)]
@@ -107,20 +109,20 @@ fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
     }
     if let Some(n) = args.max_concurrency {
         if n == 0 {
-            bail!(UsageError("--max-concurrency must be at least 1".into()));
+            bail!(Error::Usage("--max-concurrency must be at least 1".into()));
         }
         config.collect.max_concurrency = n;
     }
     for (name, site) in [("primary", &config.primary), ("standby", &config.standby)] {
         if site.region.is_none() && std::env::var_os("AWS_REGION").is_none() {
-            bail!(UsageError(format!(
+            bail!(Error::Usage(format!(
                 "no {name} region: pass --{name}-region or set `region` under [{name}] in \
                  drready.toml"
             )));
         }
     }
     if config.primary.region.is_some() && config.primary.region == config.standby.region {
-        bail!(UsageError(format!(
+        bail!(Error::Usage(format!(
             "primary and standby are both {}: a standby must be in another region",
             config.primary.region.as_deref().unwrap_or_default()
         )));
@@ -133,7 +135,7 @@ fn check_output_dir(path: &Path) -> Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
     {
-        bail!(UsageError(format!(
+        bail!(Error::Usage(format!(
             "cannot write {}: directory {} does not exist",
             path.display(),
             d.display()
@@ -258,9 +260,5 @@ pub fn snapshot(args: SnapshotArgs, quiet: bool) -> Result<ExitStatus> {
             args.output.display()
         );
     }
-    Ok(if errors > 0 && !args.allow_partial {
-        ExitStatus::Incomplete
-    } else {
-        ExitStatus::Ready
-    })
+    Ok(crate::gate::for_snapshot(errors > 0, args.allow_partial))
 }

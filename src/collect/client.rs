@@ -16,7 +16,7 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::config::{CollectConfig, SiteConfig};
-use crate::snapshot::SiteRole;
+use crate::vocab::SiteRole;
 
 /// Longest wait for a TCP connection, whatever the attempt timeout.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

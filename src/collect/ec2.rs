@@ -11,8 +11,9 @@ use super::client::{SiteCtx, for_each_page};
 use super::{Outcome, ec2_templates, error, smithy_time};
 use crate::snapshot::{
     CollectionError, EbsSnapshot, Ec2Inventory, Image, IngressRule, Instance, SecurityGroup,
-    Service, Subnet, Tags, Volume, Vpc,
+    Subnet, Tags, Volume, Vpc,
 };
+use crate::vocab::Service;
 
 /// Largest page DescribeInstances, DescribeImages, DescribeSnapshots, DescribeVpcs,
 /// DescribeSubnets and DescribeSecurityGroups accept.

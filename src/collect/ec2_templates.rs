@@ -12,7 +12,8 @@ use aws_sdk_ec2::types as sdk;
 use super::client::{SiteCtx, for_each_page};
 use super::ec2::{failed, tags};
 use super::{Outcome, error};
-use crate::snapshot::{LaunchTemplate, LaunchTemplateData, Service};
+use crate::snapshot::{LaunchTemplate, LaunchTemplateData};
+use crate::vocab::Service;
 
 /// Largest page DescribeLaunchTemplates and DescribeLaunchTemplateVersions accept.
 const PAGE: i32 = 200;

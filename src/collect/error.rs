@@ -8,7 +8,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use crate::snapshot::{CollectionError, Service};
+use crate::snapshot::CollectionError;
+
+use crate::vocab::Service;
 
 /// Longest error message kept in a snapshot.
 const MAX_MESSAGE_CHARS: usize = 400;

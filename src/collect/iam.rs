@@ -10,7 +10,8 @@ use aws_sdk_iam::types::{self as sdk, EntityType};
 
 use super::client::{SiteCtx, for_each_page};
 use super::{Outcome, error};
-use crate::snapshot::{IamInventory, InlinePolicy, InstanceProfile, Role, Service, Tags};
+use crate::snapshot::{IamInventory, InlinePolicy, InstanceProfile, Role, Tags};
+use crate::vocab::Service;
 
 /// Largest page of GetAccountAuthorizationDetails and ListInstanceProfiles.
 const PAGE: i32 = 1000;

@@ -27,7 +27,8 @@ use chrono::Utc;
 use tokio::sync::Semaphore;
 
 use crate::config::{Config, SiteConfig};
-use crate::snapshot::{CollectionError, SCHEMA_VERSION, Service, Site, SiteRole, Snapshot};
+use crate::snapshot::{CollectionError, SCHEMA_VERSION, Site, Snapshot};
+use crate::vocab::{Service, SiteRole};
 use client::{CallCounts, SiteCtx};
 
 /// Every IAM action the collectors need, and so the whole least-privilege read policy
@@ -239,7 +240,7 @@ pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::R
         tracing::info!(
             site = %ctx.map_or("?", |c| c.role.as_str()),
             account = %site.account, region = %site.region,
-            resources = site.resource_arns().iter().map(|(_, v)| v.len()).sum::<usize>(),
+            resources = site.counts().values().sum::<usize>(),
             errors = site.collection_errors.len(),
             calls = site.api_calls.values().sum::<u64>(),
             calls_by_service = ?site.api_calls,

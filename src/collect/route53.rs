@@ -12,9 +12,9 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use super::client::{SiteCtx, for_each_page};
 use super::{Outcome, error};
 use crate::snapshot::{
-    AliasTarget, CollectionError, HealthCheck, HostedZone, RecordSet, Route53Inventory, Service,
-    Tags,
+    AliasTarget, CollectionError, HealthCheck, HostedZone, RecordSet, Route53Inventory, Tags,
 };
+use crate::vocab::Service;
 
 /// Largest page of ListHostedZones.
 const PAGE_ZONES: i32 = 100;

@@ -16,8 +16,9 @@ use super::client::{SiteCtx, for_each_page};
 use super::{Outcome, error, smithy_time};
 use crate::snapshot::{
     Bucket, BucketEncryption, CollectionError, ReplicationConfiguration, ReplicationDestination,
-    ReplicationRule, S3Inventory, Service, Tags,
+    ReplicationRule, S3Inventory, Tags,
 };
+use crate::vocab::Service;
 
 /// Largest page ListBuckets accepts. (moto truncates a `MaxBuckets` page without giving a
 /// continuation token; at the API maximum that only bites past 10,000 buckets.)

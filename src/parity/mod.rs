@@ -7,12 +7,12 @@
 mod drift;
 mod names;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::snapshot::{RecordSet, Resource, Site};
+use crate::vocab::ResourceKind;
 
 pub use names::{NameRewriter, short_region_code};
 
@@ -50,7 +50,7 @@ pub struct Drift {
 /// A primary resource and its standby twin.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Pair {
-    pub kind: Cow<'static, str>,
+    pub kind: ResourceKind,
     pub primary: String,
     pub standby: String,
     pub primary_id: String,
@@ -64,7 +64,7 @@ pub struct Pair {
 /// A resource without a twin.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Unpaired {
-    pub kind: Cow<'static, str>,
+    pub kind: ResourceKind,
     pub arn: String,
     pub id: String,
     pub name: String,
@@ -77,7 +77,9 @@ pub struct FailoverPair {
     pub name: String,
     #[serde(rename = "type")]
     pub record_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<RecordSet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary: Option<RecordSet>,
 }
 
@@ -103,15 +105,17 @@ impl Parity {
     pub fn summary(&self) -> BTreeMap<String, KindSummary> {
         let mut out: BTreeMap<String, KindSummary> = BTreeMap::new();
         for p in &self.pairs {
-            out.entry(p.kind.to_string()).or_default().pairs += 1;
+            out.entry(p.kind.as_str().to_string()).or_default().pairs += 1;
         }
         for u in &self.missing_in_standby {
-            out.entry(u.kind.to_string())
+            out.entry(u.kind.as_str().to_string())
                 .or_default()
                 .missing_in_standby += 1;
         }
         for u in &self.extra_in_standby {
-            out.entry(u.kind.to_string()).or_default().extra_in_standby += 1;
+            out.entry(u.kind.as_str().to_string())
+                .or_default()
+                .extra_in_standby += 1;
         }
         for f in &self.failover {
             let e = out.entry("failover_record".to_string()).or_default();
@@ -136,9 +140,13 @@ pub struct PairingOptions {
 pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
     let mut parity = Parity::default();
     // Networks first: their id maps feed security-group drift.
-    let vpcs =
-        Matcher::new("vpc", opts).run(&primary.ec2.vpcs, &standby.ec2.vpcs, no_lineage, no_lineage);
-    let subnets = Matcher::new("subnet", opts).run(
+    let vpcs = Matcher::new(ResourceKind::Vpc, opts).run(
+        &primary.ec2.vpcs,
+        &standby.ec2.vpcs,
+        no_lineage,
+        no_lineage,
+    );
+    let subnets = Matcher::new(ResourceKind::Subnet, opts).run(
         &primary.ec2.subnets,
         &standby.ec2.subnets,
         no_lineage,
@@ -152,7 +160,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         .map(|p| (p.primary_id.as_str(), p.standby_id.as_str()))
         .collect();
     let standby_vpcs: HashSet<&str> = vpc_twin.values().copied().collect();
-    let mut sgs = Matcher::new("security_group", opts).run_named(
+    let mut sgs = Matcher::new(ResourceKind::SecurityGroup, opts).run_named(
         &primary.ec2.security_groups,
         &standby.ec2.security_groups,
         // Groups of VPCs without a twin compare by name alone (`/name`).
@@ -175,7 +183,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         &standby.ec2.security_groups,
     );
 
-    let images = Matcher::new("image", opts).lineage_first().run(
+    let images = Matcher::new(ResourceKind::Image, opts).lineage_first().run(
         &primary.ec2.images,
         &standby.ec2.images,
         |img| vec![img.id.clone()],
@@ -190,22 +198,24 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
             keys
         },
     );
-    let snapshots = Matcher::new("snapshot", opts).lineage_first().run(
-        &primary.ec2.snapshots,
-        &standby.ec2.snapshots,
-        |s| vec![s.id.clone()],
-        |s| {
-            let mut keys = Vec::new();
-            if let Some(src) = s.tag("dr:source-snapshot-id") {
-                keys.push(src.to_string());
-            }
-            if let Some(src) = copied_snapshot_source(&s.description) {
-                keys.push(src.to_string());
-            }
-            keys
-        },
-    );
-    let mut lts = Matcher::new("launch_template", opts).run(
+    let snapshots = Matcher::new(ResourceKind::Snapshot, opts)
+        .lineage_first()
+        .run(
+            &primary.ec2.snapshots,
+            &standby.ec2.snapshots,
+            |s| vec![s.id.clone()],
+            |s| {
+                let mut keys = Vec::new();
+                if let Some(src) = s.tag("dr:source-snapshot-id") {
+                    keys.push(src.to_string());
+                }
+                if let Some(src) = copied_snapshot_source(&s.description) {
+                    keys.push(src.to_string());
+                }
+                keys
+            },
+        );
+    let mut lts = Matcher::new(ResourceKind::LaunchTemplate, opts).run(
         &primary.ec2.launch_templates,
         &standby.ec2.launch_templates,
         no_lineage,
@@ -216,7 +226,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         &primary.ec2.launch_templates,
         &standby.ec2.launch_templates,
     );
-    let mut instances = Matcher::new("instance", opts).run(
+    let mut instances = Matcher::new(ResourceKind::Instance, opts).run(
         &primary.ec2.instances,
         &standby.ec2.instances,
         no_lineage,
@@ -228,7 +238,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         &standby.ec2.instances,
     );
 
-    let buckets = Matcher::new("bucket", opts).run(
+    let buckets = Matcher::new(ResourceKind::Bucket, opts).run(
         &primary.s3.buckets,
         &standby.s3.buckets,
         |b| {
@@ -242,7 +252,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         |b| vec![b.id.clone()],
     );
 
-    let mut roles = Matcher::new("role", opts).run(
+    let mut roles = Matcher::new(ResourceKind::Role, opts).run(
         &primary.iam.roles,
         &standby.iam.roles,
         no_lineage,
@@ -255,7 +265,7 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         &primary.account,
         &standby.account,
     );
-    let profiles = Matcher::new("instance_profile", opts).run(
+    let profiles = Matcher::new(ResourceKind::InstanceProfile, opts).run(
         &primary.iam.instance_profiles,
         &standby.iam.instance_profiles,
         no_lineage,
@@ -300,7 +310,7 @@ struct KindResult {
 }
 
 struct Matcher<'a> {
-    kind: &'static str,
+    kind: ResourceKind,
     opts: &'a PairingOptions,
     /// Try lineage before names: for copies (AMIs, snapshots) lineage is proof, while names are
     /// often reused across versions and would pair a new image with an old copy.
@@ -308,7 +318,7 @@ struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
-    fn new(kind: &'static str, opts: &'a PairingOptions) -> Self {
+    fn new(kind: ResourceKind, opts: &'a PairingOptions) -> Self {
         Matcher {
             kind,
             opts,
@@ -472,7 +482,7 @@ impl<'a> Matcher<'a> {
                 Some((si, strategy)) => {
                     let s = &standby[si];
                     out.pairs.push(Pair {
-                        kind: Cow::Borrowed(self.kind),
+                        kind: self.kind,
                         primary: p.arn().to_string(),
                         standby: s.arn().to_string(),
                         primary_id: p.id().to_string(),
@@ -494,9 +504,9 @@ impl<'a> Matcher<'a> {
     }
 }
 
-fn unpaired<R: Resource>(kind: &'static str, r: &R) -> Unpaired {
+fn unpaired<R: Resource>(kind: ResourceKind, r: &R) -> Unpaired {
     Unpaired {
-        kind: Cow::Borrowed(kind),
+        kind,
         arn: r.arn().to_string(),
         id: r.id().to_string(),
         name: r.name().to_string(),

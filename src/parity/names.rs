@@ -25,6 +25,11 @@ impl NameRewriter {
         NameRewriter { rules }
     }
 
+    /// The `(from, to)` rewrites in the order they apply.
+    pub fn rules(&self) -> &[(String, String)] {
+        &self.rules
+    }
+
     pub fn rewrite(&self, name: &str) -> String {
         let mut out = name.to_string();
         for (from, to) in &self.rules {

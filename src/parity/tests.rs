@@ -254,7 +254,7 @@ fn security_groups_pair_within_the_twin_vpc() {
     let mut got: Vec<_> = parity
         .pairs
         .iter()
-        .filter(|p| p.kind == "security_group")
+        .filter(|p| p.kind == crate::vocab::ResourceKind::SecurityGroup)
         .map(|p| (p.primary_id.as_str(), p.standby_id.as_str()))
         .collect();
     got.sort();

@@ -1,5 +1,6 @@
 //! Loading rules into regorus, validating their metadata, and evaluating them.
 
+use crate::error::Error;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,8 +8,9 @@ use std::sync::Arc;
 use anyhow::Result;
 use regorus::Engine;
 
-use super::{Category, RuleMeta, Severity};
-use crate::snapshot::Service;
+use super::RuleMeta;
+use crate::vocab::Service;
+use crate::vocab::{Category, Severity};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
@@ -16,11 +18,6 @@ mod builtin {
 
 /// The package prefix under which rules are discovered.
 pub const RULES_PREFIX: &str = "data.drready.rules.";
-
-/// A broken policy: exit code 2. The message names the file, the line and the rule id.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct PolicyError(pub String);
 
 /// One `.rego` source.
 #[derive(Debug, Clone)]
@@ -44,15 +41,28 @@ impl PolicySource {
         })
     }
 
-    /// 1-based line where `name` is first defined at the start of a line.
-    pub fn line_of(&self, name: &str) -> usize {
+    /// 1-based line where the rule or function `name` is first defined at the start of a line
+    /// (`name :=`, `name contains`, `name[k]`, `name(x)`, `name if`); `None` when it is not.
+    /// `deny_extra` does not define `deny`.
+    pub fn line_of(&self, name: &str) -> Option<usize> {
         self.text
             .lines()
             .position(|l| {
                 l.strip_prefix(name)
-                    .is_some_and(|r| r.starts_with([' ', ':', '=', '[', '{']))
+                    .is_some_and(|r| r.starts_with([' ', '\t', ':', '=', '[', '{', '(']))
             })
-            .map_or(1, |i| i + 1)
+            .map(|i| i + 1)
+    }
+
+    /// Whether the file defines `name` at the start of a line.
+    pub fn defines(&self, name: &str) -> bool {
+        self.line_of(name).is_some()
+    }
+
+    /// Part of the shared Rego library (`policies/lib/`, packages `data.drready.lib*` and
+    /// `data.drready.testlib`): loaded for every run, with or without the built-in rules.
+    pub fn is_lib(&self) -> bool {
+        self.builtin && self.path.starts_with("policies/lib/")
     }
 }
 
@@ -82,7 +92,7 @@ pub fn dir_sources(dir: &Path) -> Result<Vec<PolicySource>> {
         Ok(())
     }
     if !dir.is_dir() {
-        return Err(PolicyError(format!(
+        return Err(Error::Policy(format!(
             "policy folder {} does not exist or is not a directory",
             dir.display()
         ))
@@ -90,15 +100,15 @@ pub fn dir_sources(dir: &Path) -> Result<Vec<PolicySource>> {
     }
     let mut files = Vec::new();
     walk(dir, &mut files)
-        .map_err(|e| PolicyError(format!("cannot read policy folder {}: {e}", dir.display())))?;
+        .map_err(|e| Error::Policy(format!("cannot read policy folder {}: {e}", dir.display())))?;
     files.sort();
     files
         .into_iter()
         .map(|p| {
             let bytes = std::fs::read(&p)
-                .map_err(|e| PolicyError(format!("cannot read policy {}: {e}", p.display())))?;
+                .map_err(|e| Error::Policy(format!("cannot read policy {}: {e}", p.display())))?;
             let text = String::from_utf8(bytes)
-                .map_err(|_| PolicyError(format!("policy {} is not UTF-8 text", p.display())))?;
+                .map_err(|_| Error::Policy(format!("policy {} is not UTF-8 text", p.display())))?;
             Ok(PolicySource {
                 path: p.display().to_string(),
                 text,
@@ -123,13 +133,19 @@ impl PolicySet {
     /// Loads the built-in rules (unless `builtin` is false) and every rule under `dirs`.
     /// `with_tests` also loads `*_test.rego` files.
     pub fn load(builtin: bool, dirs: &[PathBuf], with_tests: bool) -> Result<PolicySet> {
-        let mut sources = if builtin {
-            builtin_sources()
-        } else {
-            Vec::new()
-        };
+        // The library is always there: custom rules may import it without the built-in rules.
+        let mut sources: Vec<PolicySource> = builtin_sources()
+            .into_iter()
+            .filter(|s| builtin || s.is_lib())
+            .collect();
         for d in dirs {
-            sources.extend(dir_sources(d)?);
+            for src in dir_sources(d)? {
+                // A folder holding a copy of the library (the repository's `policies/`) would
+                // define every library rule twice: the embedded copy serves.
+                if !sources.iter().any(|b| b.builtin && b.text == src.text) {
+                    sources.push(src);
+                }
+            }
         }
         if !with_tests {
             sources.retain(|s| !s.is_test());
@@ -147,21 +163,21 @@ impl PolicySet {
         for s in &sources {
             engine
                 .add_policy(s.path.clone(), s.text.clone())
-                .map_err(|e| PolicyError(format!("policy {} does not compile:\n{e}", s.path)))?;
+                .map_err(|e| Error::Policy(format!("policy {} does not compile:\n{e}", s.path)))?;
         }
 
         // Which file declares each rule package (the one that defines `metadata`).
         let mut package_file: HashMap<String, usize> = HashMap::new();
         for (i, s) in sources.iter().enumerate() {
             if let Some(pkg) = s.package() {
-                if pkg.starts_with(RULES_PREFIX) && s.line_of("metadata") > 0 && !s.is_test() {
+                if pkg.starts_with(RULES_PREFIX) && s.defines("metadata") && !s.is_test() {
                     package_file.entry(pkg).or_insert(i);
                 }
             }
         }
         let mut packages: Vec<String> = engine
             .get_packages()
-            .map_err(|e| PolicyError(format!("cannot list policy packages: {e}")))?
+            .map_err(|e| Error::Policy(format!("cannot list policy packages: {e}")))?
             .into_iter()
             .filter(|p| p.starts_with(RULES_PREFIX))
             .collect();
@@ -175,18 +191,16 @@ impl PolicySet {
                 continue; // a test-only package
             };
             let src = &sources[file];
-            let defines = |name: &str| src.text.lines().any(|l| l.starts_with(name));
-            if !defines("metadata") {
+            let Some(line) = src.line_of("metadata") else {
                 continue;
-            }
-            let meta_value = engine
-                .eval_rule(format!("{pkg}.metadata"))
-                .map_err(|e| PolicyError(format!("{}: cannot evaluate metadata: {e}", src.path)))?;
-            let line = src.line_of("metadata");
+            };
+            let meta_value = engine.eval_rule(format!("{pkg}.metadata")).map_err(|e| {
+                Error::Policy(format!("{}: cannot evaluate metadata: {e}", src.path))
+            })?;
             let meta = validate_metadata(&meta_value, &pkg, src, line)?;
             for needed in ["applicable", "deny"] {
-                if !defines(needed) {
-                    return Err(PolicyError(format!(
+                if !src.defines(needed) {
+                    return Err(Error::Policy(format!(
                         "{}:1: rule {} does not define `{needed}`; every rule defines `metadata`, \
                          `applicable` and `deny` (docs/writing-rules.md)",
                         src.path, meta.id
@@ -195,7 +209,7 @@ impl PolicySet {
                 }
             }
             if let Some(other) = ids.insert(meta.id.clone(), format!("{}:{line}", src.path)) {
-                return Err(PolicyError(format!(
+                return Err(Error::Policy(format!(
                     "{}:{line}: rule id {} is already defined at {other}; rule ids must be unique",
                     src.path, meta.id
                 ))
@@ -240,7 +254,7 @@ fn validate_metadata(
     let at = format!("{}:{line}", src.path);
     let json: serde_json::Value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     let Some(obj) = json.as_object() else {
-        return Err(PolicyError(format!(
+        return Err(Error::Policy(format!(
             "{at}: `metadata` of {pkg} must be an object with id, title, severity, category, why \
              and remediation"
         ))
@@ -252,7 +266,7 @@ fn validate_metadata(
         .unwrap_or("(no id)")
         .to_string();
     let fail = |msg: String| -> anyhow::Error {
-        PolicyError(format!("{at}: rule {id_for_msg}: {msg}")).into()
+        Error::Policy(format!("{at}: rule {id_for_msg}: {msg}")).into()
     };
     let text = |field: &str| -> Result<String> {
         match obj.get(field) {
@@ -348,6 +362,39 @@ fn valid_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn src(text: &str) -> PolicySource {
+        PolicySource {
+            path: "x.rego".into(),
+            text: text.into(),
+            builtin: false,
+        }
+    }
+
+    #[test]
+    fn line_of_finds_definitions_only() {
+        let s = src(
+            "package p\n\ndeny_extra contains x if { x := 1 }\nmetadata := {}\ndeny contains y if { y := 2 }\nlabel(r) := r\n",
+        );
+        assert_eq!(s.line_of("metadata"), Some(4));
+        // `deny_extra` is not `deny`.
+        assert_eq!(s.line_of("deny"), Some(5));
+        assert_eq!(s.line_of("label"), Some(6));
+        // Missing names are missing, not line 1.
+        assert_eq!(s.line_of("applicable"), None);
+        assert!(!s.defines("applicable"));
+        let only_extra = src("package p\ndeny_extra contains x if { x := 1 }\n");
+        assert!(!only_extra.defines("deny"));
+    }
+
+    #[test]
+    fn a_rule_without_deny_is_refused_even_with_deny_prefixed_helpers() {
+        let text = "package drready.rules.x\n\nmetadata := {\"id\": \"X-1\", \"title\": \"t\", \"severity\": \"low\", \"category\": \"data\", \"why\": \"w\", \"remediation\": \"r\"}\n\napplicable contains \"a\" if { true }\n\ndeny_helper contains \"a\" if { true }\n";
+        let err = PolicySet::from_sources(vec![src(text)])
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("does not define `deny`"), "{err}");
+    }
 
     #[test]
     fn ids() {

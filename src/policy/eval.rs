@@ -1,5 +1,6 @@
 //! Evaluates every rule against one input document.
 
+use crate::error::Error;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -7,8 +8,9 @@ use anyhow::Result;
 use regorus::Value;
 use serde::Serialize;
 
-use super::{PolicyError, PolicySet, RuleMeta};
-use crate::snapshot::{Service, SiteRole, Snapshot};
+use super::{PolicySet, RuleMeta};
+use crate::snapshot::Snapshot;
+use crate::vocab::{Service, SiteRole};
 
 /// A rule's outcome before waivers.
 #[derive(
@@ -160,14 +162,14 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
         } else {
             String::new()
         };
-        PolicyError(format!("{at}: evaluating `{name}` failed: {text}{hint}")).into()
+        Error::Policy(format!("{at}: evaluating `{name}` failed: {text}{hint}")).into()
     };
     let to_json = |name: &str, v: &Value| -> Result<serde_json::Value> {
         if *v == Value::Undefined {
             return Ok(serde_json::Value::Array(Vec::new()));
         }
         serde_json::to_value(v)
-            .map_err(|e| PolicyError(format!("{at}: `{name}` is not JSON-like: {e}")).into())
+            .map_err(|e| Error::Policy(format!("{at}: `{name}` is not JSON-like: {e}")).into())
     };
 
     // `applicable` and `deny` in one query, so the helper rules both read (the scans of the
@@ -204,7 +206,7 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
     };
 
     let Some(items) = applicable_v.as_array() else {
-        return Err(PolicyError(format!(
+        return Err(Error::Policy(format!(
             "{at}: `applicable` must be a set of resource keys (strings), got {}",
             kind(&applicable_v)
         ))
@@ -217,7 +219,7 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
                 applicable.insert(s.to_string());
             }
             None => {
-                return Err(PolicyError(format!(
+                return Err(Error::Policy(format!(
                     "{at}: `applicable` must hold resource keys (strings), found {item}"
                 ))
                 .into());
@@ -226,7 +228,7 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
     }
 
     let Some(items) = deny_v.as_array() else {
-        return Err(PolicyError(format!(
+        return Err(Error::Policy(format!(
             "{at}: `deny` must be a set of findings, got {}",
             kind(&deny_v)
         ))
@@ -235,7 +237,7 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
     let mut findings = Vec::with_capacity(items.len());
     for item in items {
         findings.push(parse_finding(item).map_err(|m| {
-            PolicyError(format!(
+            Error::Policy(format!(
                 "{at}: malformed finding {item}: {m}; a finding is {{\"resource\": string, \
                  \"site\": \"primary\"|\"standby\", \"message\": string, \"related\": [strings]}}"
             ))

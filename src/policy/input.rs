@@ -1,18 +1,33 @@
 //! Builds the input document the rules see (docs/policy-input.md).
+//!
+//! Everything a rule would otherwise join or recompute is built here, once, in Rust: lookup maps
+//! by id, name and ARN, pairs grouped by kind, the workloads, the name rewrites.
 
 use std::collections::HashMap;
 
 use anyhow::Result;
 use regorus::Value;
 
-use crate::config::Config;
 use crate::parity::Parity;
-use crate::snapshot::{Resource, Site, Snapshot};
+use crate::snapshot::{Site, Snapshot, field};
+use crate::vocab::ResourceKind;
+use crate::workload::Workload;
+
+/// What the input needs besides the snapshot and the pairing: plain values from the config.
+#[derive(Debug, Clone, Copy)]
+pub struct InputContext<'a> {
+    pub workloads: &'a [Workload],
+    /// `[from, to]` pairs, in the order they apply (region, short code, configured rewrites).
+    pub rewrites: &'a [(String, String)],
+    pub objectives: &'a serde_json::Value,
+    /// `pair_tag`, `app_tag`, `tier_tag`, `scope_tag`.
+    pub tags: &'a serde_json::Value,
+}
 
 /// Converts through JSON text: regorus' own parser shares each object key's string among all
 /// objects and stores objects compactly, which is ~3x faster and smaller than going through a
 /// `serde_json::Value` (docs/performance.md).
-fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
+fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> Result<Value> {
     Value::from_json_str(&serde_json::to_string(v)?)
 }
 
@@ -24,18 +39,21 @@ fn key(s: &str) -> Value {
     Value::from(s)
 }
 
-/// Items of `site[a][b]` keyed by their field `field`.
-fn index_by(site: &Value, a: &str, b: &str, field: &str) -> Value {
-    let items = &site[a][b];
-    let entries = items
+fn items<'v>(site: &'v Value, kind: ResourceKind) -> &'v [Value] {
+    let (service, collection) = field(kind);
+    site[service][collection]
         .as_array()
-        .map(|arr| {
-            arr.iter()
-                .map(|item| (item[field].clone(), item.clone()))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    object(entries)
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
+}
+
+/// Items of one kind keyed by their field `by`.
+fn index_by(site: &Value, kind: ResourceKind, by: &str) -> Value {
+    object(
+        items(site, kind)
+            .iter()
+            .map(|item| (item[by].clone(), item.clone())),
+    )
 }
 
 fn site_index(site: &Site, site_v: &Value) -> Value {
@@ -55,46 +73,51 @@ fn site_index(site: &Site, site_v: &Value) -> Value {
             }
         }
     }
-    let snaps = site_v["ec2"]["snapshots"].as_array().ok();
+    let snaps = items(site_v, ResourceKind::Snapshot);
     let latest = object(
         newest
             .into_iter()
-            .filter_map(|(vol, (_, i))| Some((key(vol), snaps?.get(i)?.clone()))),
+            .filter_map(|(vol, (_, i))| Some((key(vol), snaps.get(i)?.clone()))),
     );
+    let by_arn = object(
+        ResourceKind::ALL
+            .iter()
+            .flat_map(|&k| items(site_v, k))
+            .map(|item| (item["arn"].clone(), item.clone())),
+    );
+    use ResourceKind as K;
     object([
-        (key("images"), index_by(site_v, "ec2", "images", "id")),
+        (key("images"), index_by(site_v, K::Image, "id")),
         (
             key("launch_templates"),
-            index_by(site_v, "ec2", "launch_templates", "id"),
+            index_by(site_v, K::LaunchTemplate, "id"),
         ),
-        (key("snapshots"), index_by(site_v, "ec2", "snapshots", "id")),
-        (key("volumes"), index_by(site_v, "ec2", "volumes", "id")),
+        (key("snapshots"), index_by(site_v, K::Snapshot, "id")),
+        (key("volumes"), index_by(site_v, K::Volume, "id")),
         (
             key("security_groups"),
-            index_by(site_v, "ec2", "security_groups", "id"),
+            index_by(site_v, K::SecurityGroup, "id"),
         ),
-        (key("subnets"), index_by(site_v, "ec2", "subnets", "id")),
-        (key("vpcs"), index_by(site_v, "ec2", "vpcs", "id")),
-        (key("buckets"), index_by(site_v, "s3", "buckets", "name")),
-        (key("roles"), index_by(site_v, "iam", "roles", "name")),
+        (key("subnets"), index_by(site_v, K::Subnet, "id")),
+        (key("vpcs"), index_by(site_v, K::Vpc, "id")),
+        (key("buckets"), index_by(site_v, K::Bucket, "name")),
+        (key("roles"), index_by(site_v, K::Role, "name")),
         (
             key("instance_profiles"),
-            index_by(site_v, "iam", "instance_profiles", "name"),
+            index_by(site_v, K::InstanceProfile, "name"),
         ),
         (
             key("instance_profile_arns"),
-            index_by(site_v, "iam", "instance_profiles", "arn"),
+            index_by(site_v, K::InstanceProfile, "arn"),
         ),
-        (
-            key("health_checks"),
-            index_by(site_v, "route53", "health_checks", "id"),
-        ),
+        (key("health_checks"), index_by(site_v, K::HealthCheck, "id")),
         (key("latest_snapshot_of_volume"), latest),
+        (key("by_arn"), by_arn),
     ])
 }
 
 /// The whole input document.
-pub fn build(snapshot: &Snapshot, parity: &Parity, config: &Config) -> Result<Value> {
+pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Result<Value> {
     // The three large conversions are independent: one thread each.
     let (primary, standby, parity_v) = std::thread::scope(|scope| {
         let primary = scope.spawn(|| {
@@ -134,10 +157,23 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, config: &Config) -> Result<Va
             .iter()
             .map(|p| (key(&p.standby), key(&p.primary))),
     );
+    // Pairs grouped by kind: the pair values already built, shared, not converted again.
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<Value>> = ResourceKind::ALL
+        .iter()
+        .filter(|k| k.is_paired())
+        .map(|k| (k.as_str(), Vec::new()))
+        .collect();
+    if let Ok(pairs) = parity_v["pairs"].as_array() {
+        for (p, v) in parity.pairs.iter().zip(pairs) {
+            by_kind.entry(p.kind.as_str()).or_default().push(v.clone());
+        }
+    }
+    let by_kind = object(by_kind.into_iter().map(|(k, v)| (key(k), Value::from(v))));
     if let Ok(obj) = parity_v.as_object_mut() {
         obj.extend([
             (key("standby_of"), standby_of),
             (key("primary_of"), primary_of),
+            (key("by_kind"), by_kind),
         ]);
     }
 
@@ -151,14 +187,13 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, config: &Config) -> Result<Va
             to_value(&snapshot.standby.failed_services())?,
         ),
     ]);
+    let rewrites: Vec<[&str; 2]> = ctx
+        .rewrites
+        .iter()
+        .map(|(a, b)| [a.as_str(), b.as_str()])
+        .collect();
     let now = snapshot.collected_at;
     let now_ns = now.timestamp_nanos_opt().unwrap_or_default();
-    let cfg = serde_json::json!({
-        "pair_tag": config.pairing.pair_tag,
-        "app_tag": config.pairing.app_tag,
-        "tier_tag": config.pairing.tier_tag,
-        "scope_tag": config.scope.scope_tag,
-    });
     Ok(object([
         (
             key("now"),
@@ -170,61 +205,13 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, config: &Config) -> Result<Va
         (key("parity"), parity_v),
         (key("index"), index),
         (key("unknown"), unknown),
-        (key("objectives"), to_value(&config.objectives)?),
-        (key("config"), Value::from(cfg)),
+        (key("workloads"), to_value(ctx.workloads)?),
+        (
+            key("workload_of"),
+            to_value(&crate::workload::workload_of(ctx.workloads))?,
+        ),
+        (key("rewrites"), to_value(&rewrites)?),
+        (key("objectives"), to_value(ctx.objectives)?),
+        (key("config"), to_value(ctx.tags)?),
     ]))
-}
-
-/// Whether any resource of either site is tagged `<scope_tag>=none`.
-pub fn any_out_of_scope(snapshot: &Snapshot, scope_tag: &str) -> bool {
-    fn any<R: Resource>(v: &[R], tag: &str) -> bool {
-        v.iter().any(|r| r.tag(tag) == Some("none"))
-    }
-    [&snapshot.primary, &snapshot.standby]
-        .into_iter()
-        .any(|site| {
-            let t = scope_tag;
-            any(&site.ec2.instances, t)
-                || any(&site.ec2.images, t)
-                || any(&site.ec2.launch_templates, t)
-                || any(&site.ec2.volumes, t)
-                || any(&site.ec2.snapshots, t)
-                || any(&site.ec2.vpcs, t)
-                || any(&site.ec2.subnets, t)
-                || any(&site.ec2.security_groups, t)
-                || any(&site.s3.buckets, t)
-                || any(&site.route53.hosted_zones, t)
-                || any(&site.route53.record_sets, t)
-                || any(&site.route53.health_checks, t)
-                || any(&site.iam.roles, t)
-                || any(&site.iam.instance_profiles, t)
-        })
-}
-
-/// Removes resources tagged `<scope_tag>=none` from both sites; returns how many were removed.
-pub fn apply_scope(snapshot: &mut Snapshot, scope_tag: &str) -> usize {
-    fn keep<R: Resource>(v: &mut Vec<R>, tag: &str, removed: &mut usize) {
-        let before = v.len();
-        v.retain(|r| r.tag(tag) != Some("none"));
-        *removed += before - v.len();
-    }
-    let mut removed = 0;
-    for site in [&mut snapshot.primary, &mut snapshot.standby] {
-        let t = scope_tag;
-        keep(&mut site.ec2.instances, t, &mut removed);
-        keep(&mut site.ec2.images, t, &mut removed);
-        keep(&mut site.ec2.launch_templates, t, &mut removed);
-        keep(&mut site.ec2.volumes, t, &mut removed);
-        keep(&mut site.ec2.snapshots, t, &mut removed);
-        keep(&mut site.ec2.vpcs, t, &mut removed);
-        keep(&mut site.ec2.subnets, t, &mut removed);
-        keep(&mut site.ec2.security_groups, t, &mut removed);
-        keep(&mut site.s3.buckets, t, &mut removed);
-        keep(&mut site.route53.hosted_zones, t, &mut removed);
-        keep(&mut site.route53.record_sets, t, &mut removed);
-        keep(&mut site.route53.health_checks, t, &mut removed);
-        keep(&mut site.iam.roles, t, &mut removed);
-        keep(&mut site.iam.instance_profiles, t, &mut removed);
-    }
-    removed
 }

@@ -10,10 +10,9 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::Report;
-use super::markdown::{cell, code, plural, score, time};
-use super::table::short_resource;
+use super::text::{cell, code, plural, score, short_resource, time};
 use crate::findings::{AppliedWaiver, Finding};
-use crate::policy::Category;
+use crate::vocab::Category;
 
 /// The comparison of an old and a new report.
 #[derive(Debug, Clone, Serialize)]
@@ -156,7 +155,8 @@ pub fn compare(old: &Report, new: &Report) -> ReportDiff {
             .and_then(|x| x.score)
     };
     let categories = Category::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|c| CategoryChange {
             category: c,
             score: ScoreChange::of(cat(old, c), cat(new, c)),

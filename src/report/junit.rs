@@ -8,7 +8,8 @@ use anyhow::Result;
 
 use super::{Report, RuleEntry};
 use crate::findings::Finding;
-use crate::policy::{Category, RuleStatus};
+use crate::policy::RuleStatus;
+use crate::vocab::Category;
 
 /// Name of the single case of a rule that could not be judged.
 pub const UNKNOWN_CASE: &str = "(not judged)";

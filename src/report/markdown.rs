@@ -6,12 +6,12 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
 
+use super::text::{cell, code, duration, fence_for, html, plural, score, time};
 use super::{Report, SiteSummary};
 use crate::findings::{Finding, WaiverReport, WaiverStatus};
-use crate::gate::ExitStatus;
-use crate::policy::{Category, RuleStatus, Severity};
+use crate::policy::RuleStatus;
+use crate::vocab::{Category, Severity, Verdict};
 
 /// Waivers that expire within this many days are flagged.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -90,12 +90,11 @@ fn completeness(s: &SiteSummary) -> String {
 
 fn verdict(out: &mut String, r: &Report) {
     let g = &r.gate;
-    let word = match g.status {
-        ExitStatus::Ready if g.incomplete => "READY (partial inventory)",
-        ExitStatus::Ready => "READY",
-        ExitStatus::NotReady => "NOT READY",
-        ExitStatus::Incomplete => "UNKNOWN: inventory incomplete",
-        ExitStatus::UsageError => "ERROR",
+    let word = match g.verdict {
+        Verdict::Ready if g.incomplete => "READY (partial inventory)",
+        Verdict::Ready => "READY",
+        Verdict::NotReady => "NOT READY",
+        Verdict::Incomplete => "UNKNOWN: inventory incomplete",
     };
     let _ = writeln!(out, "## Verdict: {word}\n");
     let _ = writeln!(
@@ -255,7 +254,7 @@ fn recovery_points(out: &mut String, r: &Report) {
 fn findings(out: &mut String, r: &Report) {
     let _ = writeln!(out, "## Findings\n");
     let unwaived: Vec<&Finding> = r.unwaived().collect();
-    let by_sev: Vec<String> = Severity::ALL
+    let by_sev: Vec<String> = Severity::DESCENDING
         .iter()
         .filter_map(|s| r.summary.by_severity.get(s).map(|n| format!("{n} {s}")))
         .collect();
@@ -271,7 +270,7 @@ fn findings(out: &mut String, r: &Report) {
         },
         r.summary.waived
     );
-    for cat in Category::ALL {
+    for &cat in Category::ALL {
         let in_cat: Vec<&Finding> = unwaived
             .iter()
             .copied()
@@ -525,74 +524,6 @@ fn collection(out: &mut String, r: &Report) {
         out,
         "\nRules that read these services are unknown: not ready until they can be judged."
     );
-}
-
-// ------------------------------------------------------------------------------------------
-// Helpers shared with the diff renderer
-// ------------------------------------------------------------------------------------------
-
-/// Text safe inside a table cell: `|` escaped, line breaks as `<br>`, no raw HTML.
-pub fn cell(s: &str) -> String {
-    html(s)
-        .replace("\r\n", "<br>")
-        .replace(['\n', '\r'], "<br>")
-        .replace('|', "\\|")
-}
-
-/// Text with `<`, `>` and `&` as entities.
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// A code span safe inside a table cell.
-pub fn code(s: &str) -> String {
-    let flat = s.replace(['\r', '\n'], " ").replace('|', "\\|");
-    let longest = longest_run(&flat, '`');
-    let ticks = "`".repeat(longest + 1);
-    if longest == 0 {
-        format!("{ticks}{flat}{ticks}")
-    } else {
-        format!("{ticks} {flat} {ticks}")
-    }
-}
-
-fn longest_run(s: &str, c: char) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for ch in s.chars() {
-        run = if ch == c { run + 1 } else { 0 };
-        best = best.max(run);
-    }
-    best
-}
-
-fn fence_for(s: &str) -> String {
-    "`".repeat(longest_run(s, '`').max(2) + 1)
-}
-
-/// A score with one decimal, or `n/a` when nothing could be judged.
-pub fn score(s: Option<f64>) -> String {
-    s.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}"))
-}
-
-/// A UTC time to the second.
-pub fn time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
-fn duration(secs: u64) -> String {
-    match secs {
-        0 => "0s".into(),
-        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
-        s if s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
-}
-
-pub fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
-    if n == N::from(1) { "" } else { "s" }
 }
 
 #[cfg(test)]

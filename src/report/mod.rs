@@ -6,7 +6,9 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod table;
+pub mod text;
 
+use crate::error::Error;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -17,9 +19,10 @@ use crate::config::{Config, Objectives};
 use crate::findings::{Finding, WaiverReport, WaiverStatus};
 use crate::gate::GateResult;
 use crate::parity::{KindSummary, Pair, Parity, Unpaired};
-use crate::policy::{Category, RuleResult, RuleStatus, Severity};
+use crate::policy::{RuleResult, RuleStatus};
 use crate::score::Scores;
 use crate::snapshot::{CollectionError, Site, Snapshot};
+use crate::vocab::{Category, Severity};
 
 /// Version of the JSON report format (docs/report.schema.json).
 pub const REPORT_VERSION: u32 = 1;
@@ -219,7 +222,7 @@ impl Report {
             },
             generated_at: Utc::now(),
             collected_at: snapshot.collected_at,
-            site_pair: site_pair(snapshot),
+            site_pair: snapshot.site_pair(),
             config_file: config.path.as_ref().map(|p| p.display().to_string()),
             sites: Sites {
                 primary: SiteSummary::of(&snapshot.primary),
@@ -267,19 +270,11 @@ fn judged(r: &RuleResult, findings: &[Finding]) -> Vec<String> {
 }
 
 /// `PRIMARY_REGION/STANDBY_REGION`, the site pair used in fingerprints.
-pub fn site_pair(snapshot: &Snapshot) -> String {
-    format!("{}/{}", snapshot.primary.region, snapshot.standby.region)
-}
-
-/// A report file that cannot be used: a usage error (exit 2). The message names the file.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ReportError(pub String);
 
 /// Reads a JSON report written by `--format json=FILE` (for `--previous` and `drready diff`).
 pub fn load(path: &std::path::Path) -> anyhow::Result<Report> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        ReportError(format!(
+        Error::Report(format!(
             "cannot read report {}: {e}; write one with `drready evaluate SNAPSHOT --format \
              json=FILE`",
             path.display()
@@ -290,7 +285,7 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<Report> {
 
 /// Parses a JSON report; `origin` names it in errors.
 pub fn parse(text: &str, origin: &str) -> anyhow::Result<Report> {
-    let bad = |msg: String| -> anyhow::Error { ReportError(msg).into() };
+    let bad = |msg: String| -> anyhow::Error { Error::Report(msg).into() };
     match probe(text, origin)? {
         DocumentKind::Snapshot => {
             return Err(bad(format!(
@@ -327,7 +322,7 @@ pub fn probe(text: &str, origin: &str) -> anyhow::Result<DocumentKind> {
         schema_version: Option<serde_json::Value>,
     }
     let v: Versions = serde_json::from_str(text).map_err(|e| {
-        ReportError(format!(
+        Error::Report(format!(
             "{origin} is not a drready JSON report or snapshot: {e}"
         ))
     })?;
@@ -335,13 +330,13 @@ pub fn probe(text: &str, origin: &str) -> anyhow::Result<DocumentKind> {
         (Some(serde_json::Value::Number(n)), _) if n.as_u64() == Some(REPORT_VERSION as u64) => {
             Ok(DocumentKind::Report)
         }
-        (Some(other), _) => Err(ReportError(format!(
+        (Some(other), _) => Err(Error::Report(format!(
             "report {origin}: report_version {other} is not supported; this drready reads \
              report_version {REPORT_VERSION}. Evaluate the snapshot again with this release"
         ))
         .into()),
         (None, Some(_)) => Ok(DocumentKind::Snapshot),
-        (None, None) => Err(ReportError(format!(
+        (None, None) => Err(Error::Report(format!(
             "{origin} has neither `report_version` nor `schema_version`; it is not a drready JSON \
              report or snapshot"
         ))
@@ -359,16 +354,16 @@ pub enum Document {
 /// Reads a JSON report or a snapshot, telling them apart by `report_version` / `schema_version`.
 pub fn load_document(path: &std::path::Path) -> anyhow::Result<Document> {
     let meta = std::fs::metadata(path)
-        .map_err(|e| ReportError(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| Error::Report(format!("cannot read {}: {e}", path.display())))?;
     if meta.len() > crate::snapshot::max_snapshot_bytes() {
         // Only a snapshot can be this large; let the snapshot loader explain the limit.
         return crate::snapshot::load(path).map(|s| Document::Snapshot(Box::new(s)));
     }
     let bytes = std::fs::read(path)
-        .map_err(|e| ReportError(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| Error::Report(format!("cannot read {}: {e}", path.display())))?;
     let origin = path.display().to_string();
     let text = std::str::from_utf8(&bytes).map_err(|_| {
-        ReportError(format!(
+        Error::Report(format!(
             "{origin} is not UTF-8 text; give a JSON report or a snapshot"
         ))
     })?;

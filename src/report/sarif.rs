@@ -15,7 +15,8 @@ use serde_sarif::sarif::{
 
 use super::{Report, RuleEntry};
 use crate::findings::Finding;
-use crate::policy::{RuleStatus, Severity};
+use crate::policy::RuleStatus;
+use crate::vocab::Severity;
 
 pub const INFORMATION_URI: &str = "https://github.com/drready/drready";
 const HELP_URI_BASE: &str = "https://github.com/drready/drready/blob/main/docs/rules";
@@ -327,8 +328,8 @@ fn result(
     index: &BTreeMap<&str, usize>,
 ) -> sarif::Result {
     let region = match f.site {
-        crate::snapshot::SiteRole::Primary => &report.sites.primary.region,
-        crate::snapshot::SiteRole::Standby => &report.sites.standby.region,
+        crate::vocab::SiteRole::Primary => &report.sites.primary.region,
+        crate::vocab::SiteRole::Standby => &report.sites.standby.region,
     };
     let message = format!(
         "{} Resource {} at the {} site ({region}).",
@@ -352,7 +353,7 @@ fn result(
         .logical_locations(vec![
             LogicalLocation::builder()
                 .fully_qualified_name(f.resource.clone())
-                .name(super::table::short_resource(&f.resource).to_string())
+                .name(super::text::short_resource(&f.resource).to_string())
                 .kind("resource")
                 .build(),
         ])

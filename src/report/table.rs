@@ -5,26 +5,16 @@ use std::fmt::Write;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
 use super::Report;
+use super::text::short_resource;
 use crate::findings::WaiverStatus;
-use crate::gate::ExitStatus;
-use crate::policy::{RuleStatus, Severity};
+use crate::policy::RuleStatus;
+use crate::vocab::{Severity, Verdict};
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy)]
 pub struct TableOptions {
     pub color: bool,
     pub width: u16,
-}
-
-/// The resource part of an ARN: `arn:aws:ec2:r:a:launch-template/lt-1` → `launch-template/lt-1`.
-pub fn short_resource(arn: &str) -> &str {
-    if !arn.starts_with("arn:") {
-        return arn;
-    }
-    arn.splitn(6, ':')
-        .nth(5)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(arn)
 }
 
 fn fmt_score(s: Option<f64>) -> String {
@@ -278,17 +268,16 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
         );
     }
 
-    let verdict = match r.gate.status {
-        ExitStatus::Ready if r.gate.incomplete => "READY (partial inventory)",
-        ExitStatus::Ready => "READY",
-        ExitStatus::NotReady => "NOT READY",
-        ExitStatus::Incomplete => "UNKNOWN — inventory incomplete",
-        ExitStatus::UsageError => "ERROR",
+    let verdict = match r.gate.verdict {
+        Verdict::Ready if r.gate.incomplete => "READY (partial inventory)",
+        Verdict::Ready => "READY",
+        Verdict::NotReady => "NOT READY",
+        Verdict::Incomplete => "UNKNOWN — inventory incomplete",
     };
     let verdict = if opts.color {
-        let color = match r.gate.status {
-            ExitStatus::Ready => "\x1b[1;32m",
-            ExitStatus::NotReady => "\x1b[1;31m",
+        let color = match r.gate.verdict {
+            Verdict::Ready => "\x1b[1;32m",
+            Verdict::NotReady => "\x1b[1;31m",
             _ => "\x1b[1;33m",
         };
         format!("{color}{verdict}\x1b[0m")

@@ -3,16 +3,23 @@
 //! A snapshot is a JSON file holding two sites' normalized inventory. `drready snapshot` writes
 //! one; `drready evaluate` reads one with no AWS access.
 
+mod kinds;
 mod model;
 mod redact;
+mod scope;
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+use crate::error::Error;
+use crate::vocab::{Service, SiteRole};
+
+pub use kinds::{Visit, VisitMut, field};
 pub use model::*;
 pub use redact::REDACTED;
+pub use scope::Scope;
 
 /// The snapshot format version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -21,18 +28,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// is about 60 MB; anything past the limit is refused before it is read into memory.
 pub const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Errors a caller branches on: a bad snapshot is a usage error (exit 2).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct SnapshotError(pub String);
-
 /// Reads and validates a snapshot file.
 pub fn load(path: &Path) -> Result<Snapshot> {
     let meta = std::fs::metadata(path)
         .with_context(|| format!("cannot read snapshot {}", path.display()))?;
     let limit = max_snapshot_bytes();
     if meta.len() > limit {
-        return Err(SnapshotError(format!(
+        return Err(Error::Snapshot(format!(
             "snapshot {} is {} bytes ({}), over the limit of {limit} bytes ({}); it was not read. \
              Split the estate into several site pairs, or raise the limit with \
              DRREADY_MAX_SNAPSHOT_BYTES=BYTES if this machine has the memory for it \
@@ -71,7 +73,7 @@ pub fn max_snapshot_bytes() -> u64 {
 
 /// Parses snapshot bytes; `origin` names the source in error messages.
 pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
-    let bad = |msg: String| -> anyhow::Error { SnapshotError(msg).into() };
+    let bad = |msg: String| -> anyhow::Error { Error::Snapshot(msg).into() };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         bad(format!(
             "snapshot {origin} is not UTF-8 text (invalid byte at offset {}); a snapshot is the JSON \
@@ -127,29 +129,25 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
 /// Checks that no two resources of one kind in one site share an ARN, or an id (record sets
 /// excepted: their id is name/type, which two hosted zones may share).
 fn validate(snapshot: &Snapshot, origin: &str) -> Result<()> {
-    for (role, site) in [
-        (SiteRole::Primary, &snapshot.primary),
-        (SiteRole::Standby, &snapshot.standby),
-    ] {
-        for (kind, arns) in site.resource_arns() {
-            let mut seen = std::collections::HashSet::with_capacity(arns.len());
-            for arn in arns {
-                if !seen.insert(arn) {
-                    bail!(SnapshotError(format!(
+    for role in SiteRole::BOTH {
+        let site = snapshot.site(role);
+        for (kind, ids) in site.identities() {
+            let mut seen = std::collections::HashSet::with_capacity(ids.len());
+            for (_, arn) in &ids {
+                if !seen.insert(*arn) {
+                    bail!(Error::Snapshot(format!(
                         "snapshot {origin}: duplicate {kind} `{arn}` in $.{role}; every resource \
                          must appear once per site"
                     )));
                 }
             }
-        }
-        for (kind, ids) in site.resource_ids() {
-            if kind == "record_set" {
+            if !kind.unique_ids() {
                 continue;
             }
             let mut seen = std::collections::HashMap::with_capacity(ids.len());
             for (id, arn) in ids {
                 if let Some(first) = seen.insert(id, arn) {
-                    bail!(SnapshotError(format!(
+                    bail!(Error::Snapshot(format!(
                         "snapshot {origin}: duplicate {kind} id `{id}` in $.{role} (`{first}` and \
                          `{arn}`); every resource must appear once per site"
                     )));
@@ -164,94 +162,22 @@ fn validate(snapshot: &Snapshot, origin: &str) -> Result<()> {
 pub fn save(snapshot: &Snapshot, path: &Path) -> Result<()> {
     let mut bytes = serde_json::to_vec_pretty(snapshot)?;
     bytes.push(b'\n');
-    crate::fsutil::write_atomic(path, &bytes)
-        .with_context(|| format!("cannot write snapshot {}", path.display()))
+    crate::fsutil::write_atomic(path, &bytes).context("the snapshot was not saved")
 }
 
 impl Site {
-    /// Every resource ARN of this site, grouped by kind, for validation and counts.
-    pub fn resource_arns(&self) -> Vec<(&'static str, Vec<&str>)> {
-        fn arns<R: Resource>(items: &[R]) -> Vec<&str> {
-            items.iter().map(Resource::arn).collect()
-        }
-        vec![
-            ("instance", arns(&self.ec2.instances)),
-            ("image", arns(&self.ec2.images)),
-            ("launch_template", arns(&self.ec2.launch_templates)),
-            ("volume", arns(&self.ec2.volumes)),
-            ("snapshot", arns(&self.ec2.snapshots)),
-            ("vpc", arns(&self.ec2.vpcs)),
-            ("subnet", arns(&self.ec2.subnets)),
-            ("security_group", arns(&self.ec2.security_groups)),
-            ("bucket", arns(&self.s3.buckets)),
-            ("hosted_zone", arns(&self.route53.hosted_zones)),
-            ("record_set", arns(&self.route53.record_sets)),
-            ("health_check", arns(&self.route53.health_checks)),
-            ("role", arns(&self.iam.roles)),
-            ("instance_profile", arns(&self.iam.instance_profiles)),
-        ]
-    }
-
-    /// Every resource's (id, ARN) of this site, grouped by kind, for validation.
-    pub fn resource_ids(&self) -> Vec<(&'static str, Vec<(&str, &str)>)> {
-        fn ids<R: Resource>(items: &[R]) -> Vec<(&str, &str)> {
-            items.iter().map(|r| (r.id(), r.arn())).collect()
-        }
-        vec![
-            ("instance", ids(&self.ec2.instances)),
-            ("image", ids(&self.ec2.images)),
-            ("launch_template", ids(&self.ec2.launch_templates)),
-            ("volume", ids(&self.ec2.volumes)),
-            ("snapshot", ids(&self.ec2.snapshots)),
-            ("vpc", ids(&self.ec2.vpcs)),
-            ("subnet", ids(&self.ec2.subnets)),
-            ("security_group", ids(&self.ec2.security_groups)),
-            ("bucket", ids(&self.s3.buckets)),
-            ("hosted_zone", ids(&self.route53.hosted_zones)),
-            ("record_set", ids(&self.route53.record_sets)),
-            ("health_check", ids(&self.route53.health_checks)),
-            ("role", ids(&self.iam.roles)),
-            ("instance_profile", ids(&self.iam.instance_profiles)),
-        ]
-    }
-
-    /// Number of resources per kind.
-    pub fn counts(&self) -> std::collections::BTreeMap<&'static str, usize> {
-        self.resource_arns()
-            .into_iter()
-            .map(|(k, v)| (k, v.len()))
-            .collect()
-    }
-
     /// Services with at least one collection error: their data is unknown.
     pub fn failed_services(&self) -> std::collections::BTreeSet<Service> {
         self.collection_errors.iter().map(|e| e.service).collect()
     }
-
-    /// Sorts every collection by ARN so output is deterministic.
-    pub fn sort(&mut self) {
-        fn by_arn<R: Resource>(v: &mut [R]) {
-            v.sort_by(|a, b| a.arn().cmp(b.arn()));
-        }
-        by_arn(&mut self.ec2.instances);
-        by_arn(&mut self.ec2.images);
-        by_arn(&mut self.ec2.launch_templates);
-        by_arn(&mut self.ec2.volumes);
-        by_arn(&mut self.ec2.snapshots);
-        by_arn(&mut self.ec2.vpcs);
-        by_arn(&mut self.ec2.subnets);
-        by_arn(&mut self.ec2.security_groups);
-        by_arn(&mut self.s3.buckets);
-        by_arn(&mut self.route53.hosted_zones);
-        by_arn(&mut self.route53.record_sets);
-        by_arn(&mut self.route53.health_checks);
-        by_arn(&mut self.iam.roles);
-        by_arn(&mut self.iam.instance_profiles);
-        self.collection_errors.sort();
-    }
 }
 
 impl Snapshot {
+    /// `PRIMARY_REGION/STANDBY_REGION`: names the pair in reports and fingerprints.
+    pub fn site_pair(&self) -> String {
+        format!("{}/{}", self.primary.region, self.standby.region)
+    }
+
     pub fn site(&self, role: SiteRole) -> &Site {
         match role {
             SiteRole::Primary => &self.primary,

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::Service;
+
 /// Tags as a sorted map, so serialization is deterministic.
 pub type Tags = BTreeMap<String, String>;
 
@@ -38,16 +40,19 @@ macro_rules! resource {
             fn id(&self) -> &str { &self.id }
             fn name(&self) -> &str { &self.name }
             fn tags(&self) -> &Tags { &self.tags }
+            fn identity_mut(&mut self) -> (&mut String, &mut Tags) { (&mut self.name, &mut self.tags) }
         }
     };
 }
 
 /// Identity shared by every resource; the parity engine and scope filters work on this.
-pub trait Resource {
+pub trait Resource: Serialize {
     fn arn(&self) -> &str;
     fn id(&self) -> &str;
     fn name(&self) -> &str;
     fn tags(&self) -> &Tags;
+    /// The name and tags, for redaction.
+    fn identity_mut(&mut self) -> (&mut String, &mut Tags);
     fn tag(&self, key: &str) -> Option<&str> {
         self.tags().get(key).map(String::as_str)
     }
@@ -65,41 +70,6 @@ pub struct Snapshot {
     pub collected_at: DateTime<Utc>,
     pub primary: Site,
     pub standby: Site,
-}
-
-/// Which of the two sites.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum SiteRole {
-    Primary,
-    Standby,
-}
-
-impl SiteRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SiteRole::Primary => "primary",
-            SiteRole::Standby => "standby",
-        }
-    }
-}
-
-impl std::fmt::Display for SiteRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One site: an AWS account and a region.
@@ -125,49 +95,6 @@ pub struct Site {
     /// API calls made per service while collecting this site (absent in hand-made snapshots).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub api_calls: BTreeMap<String, u64>,
-}
-
-/// The AWS services drready reads.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Service {
-    Ec2,
-    S3,
-    Route53,
-    Iam,
-}
-
-impl Service {
-    pub const ALL: [Service; 4] = [Service::Ec2, Service::S3, Service::Route53, Service::Iam];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Service::Ec2 => "ec2",
-            Service::S3 => "s3",
-            Service::Route53 => "route53",
-            Service::Iam => "iam",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Service> {
-        Service::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Service {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A read that failed. Recorded, never fatal, never silent.
@@ -217,23 +144,23 @@ resource! {
         pub instance_type: String,
         /// `pending`, `running`, `stopped`, ...
         pub state: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub image_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub subnet_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub availability_zone: Option<String>,
         /// ARN of the attached instance profile.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub instance_profile_arn: Option<String>,
         #[serde(default)]
         pub security_group_ids: Vec<String>,
         /// The launch template the instance was started from (`aws:ec2launchtemplate:id` tag).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub launch_template_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub launch_template_version: Option<String>,
     }
 }
@@ -241,21 +168,21 @@ resource! {
 resource! {
     /// An AMI owned by the site's account.
     pub struct Image {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub creation_date: Option<DateTime<Utc>>,
         /// `available`, `pending`, `failed`, `deregistered`, ...
         pub state: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub deprecation_time: Option<DateTime<Utc>>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub architecture: Option<String>,
         /// EBS snapshots behind the block-device mappings.
         #[serde(default)]
         pub block_device_snapshot_ids: Vec<String>,
         /// Copy lineage, when AWS exposes it.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub source_image_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub source_image_region: Option<String>,
     }
 }
@@ -263,13 +190,13 @@ resource! {
 resource! {
     /// A launch template with its default and latest version data.
     pub struct LaunchTemplate {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub default_version_number: Option<i64>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latest_version_number: Option<i64>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub default_version: Option<LaunchTemplateData>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latest_version: Option<LaunchTemplateData>,
     }
 }
@@ -278,21 +205,21 @@ resource! {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LaunchTemplateData {
     pub version_number: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Instance profile, by ARN or by name (templates accept either).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_profile_arn: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_profile_name: Option<String>,
     #[serde(default)]
     pub security_group_ids: Vec<String>,
     /// Subnets named by the template's network interfaces.
     #[serde(default)]
     pub subnet_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
 }
 
@@ -300,14 +227,14 @@ resource! {
     /// An EBS volume.
     pub struct Volume {
         pub size_gib: i64,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub volume_type: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub availability_zone: Option<String>,
         pub state: String,
         #[serde(default)]
         pub encrypted: bool,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kms_key_id: Option<String>,
         /// Instances the volume is attached to.
         #[serde(default)]
@@ -318,9 +245,9 @@ resource! {
 resource! {
     /// An EBS snapshot owned by the site's account.
     pub struct EbsSnapshot {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub volume_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub start_time: Option<DateTime<Utc>>,
         /// `pending`, `completed`, `error`, ...
         pub state: String,
@@ -328,9 +255,9 @@ resource! {
         pub description: String,
         #[serde(default)]
         pub encrypted: bool,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kms_key_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub volume_size_gib: Option<i64>,
     }
 }
@@ -338,7 +265,7 @@ resource! {
 resource! {
     /// A VPC.
     pub struct Vpc {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cidr_block: Option<String>,
         #[serde(default)]
         pub is_default: bool,
@@ -349,9 +276,9 @@ resource! {
     /// A subnet.
     pub struct Subnet {
         pub vpc_id: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cidr_block: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub availability_zone: Option<String>,
     }
 }
@@ -359,7 +286,7 @@ resource! {
 resource! {
     /// A security group; `name` is the group name.
     pub struct SecurityGroup {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         #[serde(default)]
         pub description: String,
@@ -385,9 +312,9 @@ resource! {
 pub struct IngressRule {
     /// `tcp`, `udp`, `icmp` or `-1` (all).
     pub protocol: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_port: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_port: Option<i64>,
     #[serde(default)]
     pub cidr_ipv4: Vec<String>,
@@ -412,15 +339,15 @@ pub struct S3Inventory {
 resource! {
     /// A bucket whose location is the site's region; `id` and `name` are the bucket name.
     pub struct Bucket {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub creation_date: Option<DateTime<Utc>>,
         /// `Enabled`, `Suspended`, or `None` when versioning was never turned on.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub versioning: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub encryption: Option<BucketEncryption>,
         /// `None`: the bucket has no replication configuration.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub replication: Option<ReplicationConfiguration>,
     }
 }
@@ -430,7 +357,7 @@ resource! {
 pub struct BucketEncryption {
     /// `AES256`, `aws:kms`, `aws:kms:dsse`.
     pub sse_algorithm: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     #[serde(default)]
     pub bucket_key_enabled: bool,
@@ -446,15 +373,15 @@ pub struct ReplicationConfiguration {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReplicationRule {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Enabled` or `Disabled`.
     pub status: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Object key prefix the rule selects (from `Filter.Prefix`, `Filter.And.Prefix` or the
     /// legacy `Prefix`); empty or absent selects every key.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Tags the rule's filter requires (`Filter.Tag` or `Filter.And.Tags`).
     #[serde(default)]
@@ -471,12 +398,12 @@ pub struct ReplicationRule {
 pub struct ReplicationDestination {
     /// Destination bucket ARN, `arn:aws:s3:::NAME`.
     pub bucket: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<String>,
     /// `EncryptionConfiguration.ReplicaKmsKeyID`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_kms_key_id: Option<String>,
     /// Replication Time Control enabled.
     #[serde(default)]
@@ -505,7 +432,7 @@ resource! {
     pub struct HostedZone {
         #[serde(default)]
         pub private_zone: bool,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub record_count: Option<i64>,
     }
 }
@@ -518,23 +445,23 @@ resource! {
         /// `A`, `AAAA`, `CNAME`, ...
         #[serde(rename = "type")]
         pub record_type: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ttl: Option<i64>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub set_identifier: Option<String>,
         /// `PRIMARY` or `SECONDARY` for failover records.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub failover: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub health_check_id: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub alias_target: Option<AliasTarget>,
         #[serde(default)]
         pub values: Vec<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub weight: Option<i64>,
         /// Latency-routing region.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub routing_region: Option<String>,
     }
 }
@@ -552,17 +479,17 @@ resource! {
         /// `HTTP`, `HTTPS`, `HTTP_STR_MATCH`, `TCP`, `CALCULATED`, ...
         #[serde(rename = "type")]
         pub check_type: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fqdn: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ip_address: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub port: Option<i64>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resource_path: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_interval: Option<i64>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub failure_threshold: Option<i64>,
         #[serde(default)]
         pub disabled: bool,

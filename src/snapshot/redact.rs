@@ -4,7 +4,8 @@
 //! and to a loaded snapshot before evaluation. Reports are built from the redacted snapshot, so no
 //! output format ever sees the values.
 
-use super::{Site, Snapshot, Tags};
+use super::{Resource, Site, Snapshot, Tags, VisitMut};
+use crate::vocab::ResourceKind;
 
 /// What a redacted tag value becomes.
 pub const REDACTED: &str = "[redacted]";
@@ -41,30 +42,21 @@ fn redact_resource(tags: &mut Tags, name: &mut String, keys: &[String]) -> usize
 }
 
 fn redact_site(site: &mut Site, keys: &[String]) -> usize {
-    let mut n = 0;
-    macro_rules! each {
-        ($($items:expr),* $(,)?) => {
-            $(for r in $items.iter_mut() {
-                n += redact_resource(&mut r.tags, &mut r.name, keys);
-            })*
-        };
+    struct Redact<'k> {
+        keys: &'k [String],
+        n: usize,
     }
-    each!(
-        site.ec2.instances,
-        site.ec2.images,
-        site.ec2.launch_templates,
-        site.ec2.volumes,
-        site.ec2.snapshots,
-        site.ec2.vpcs,
-        site.ec2.subnets,
-        site.ec2.security_groups,
-        site.s3.buckets,
-        site.route53.hosted_zones,
-        site.route53.record_sets,
-        site.route53.health_checks,
-        site.iam.roles,
-        site.iam.instance_profiles,
-    );
+    impl VisitMut for Redact<'_> {
+        fn kind<R: Resource>(&mut self, _: ResourceKind, items: &mut Vec<R>) {
+            for r in items {
+                let (name, tags) = r.identity_mut();
+                self.n += redact_resource(tags, name, self.keys);
+            }
+        }
+    }
+    let mut v = Redact { keys, n: 0 };
+    site.visit_mut(&mut v);
+    let mut n = v.n;
     for bucket in &mut site.s3.buckets {
         if let Some(replication) = &mut bucket.replication {
             for rule in &mut replication.rules {

@@ -1,0 +1,78 @@
+//! Text helpers shared by the renderers: Markdown escaping, scores, times, durations.
+
+use chrono::{DateTime, Utc};
+
+/// Text safe inside a table cell: `|` escaped, line breaks as `<br>`, no raw HTML.
+pub fn cell(s: &str) -> String {
+    html(s)
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+        .replace('|', "\\|")
+}
+
+/// Text with `<`, `>` and `&` as entities.
+pub fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A code span safe inside a table cell.
+pub fn code(s: &str) -> String {
+    let flat = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let longest = longest_run(&flat, '`');
+    let ticks = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{ticks}{flat}{ticks}")
+    } else {
+        format!("{ticks} {flat} {ticks}")
+    }
+}
+
+pub fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for ch in s.chars() {
+        run = if ch == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+pub fn fence_for(s: &str) -> String {
+    "`".repeat(longest_run(s, '`').max(2) + 1)
+}
+
+/// A score with one decimal, or `n/a` when nothing could be judged.
+pub fn score(s: Option<f64>) -> String {
+    s.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}"))
+}
+
+/// A UTC time to the second.
+pub fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+pub fn duration(secs: u64) -> String {
+    match secs {
+        0 => "0s".into(),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+pub fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
+    if n == N::from(1) { "" } else { "s" }
+}
+
+/// The resource part of an ARN: `arn:aws:ec2:r:a:launch-template/lt-1` → `launch-template/lt-1`.
+pub fn short_resource(arn: &str) -> &str {
+    if !arn.starts_with("arn:") {
+        return arn;
+    }
+    arn.splitn(6, ':')
+        .nth(5)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(arn)
+}

@@ -1,0 +1,118 @@
+//! The one place that maps each [`ResourceKind`] to where a site keeps it. Counts, ARN listing,
+//! validation, sorting, scope, redaction and the policy input all walk a site through
+//! [`Site::visit`] / [`Site::visit_mut`], whose matches are exhaustive: a kind added to the
+//! vocabulary and not placed here fails to compile.
+
+use super::{Resource, Site};
+use crate::vocab::ResourceKind;
+
+/// Called once per kind with that kind's resources.
+pub trait Visit<'a> {
+    fn kind<R: Resource>(&mut self, kind: ResourceKind, items: &'a [R]);
+}
+
+/// Called once per kind with that kind's resources, mutably.
+pub trait VisitMut {
+    fn kind<R: Resource>(&mut self, kind: ResourceKind, items: &mut Vec<R>);
+}
+
+/// Where a site keeps a kind in the snapshot JSON: `site.<service>.<collection>`.
+pub const fn field(kind: ResourceKind) -> (&'static str, &'static str) {
+    match kind {
+        ResourceKind::Instance => ("ec2", "instances"),
+        ResourceKind::Image => ("ec2", "images"),
+        ResourceKind::LaunchTemplate => ("ec2", "launch_templates"),
+        ResourceKind::Volume => ("ec2", "volumes"),
+        ResourceKind::Snapshot => ("ec2", "snapshots"),
+        ResourceKind::Vpc => ("ec2", "vpcs"),
+        ResourceKind::Subnet => ("ec2", "subnets"),
+        ResourceKind::SecurityGroup => ("ec2", "security_groups"),
+        ResourceKind::Bucket => ("s3", "buckets"),
+        ResourceKind::HostedZone => ("route53", "hosted_zones"),
+        ResourceKind::RecordSet => ("route53", "record_sets"),
+        ResourceKind::HealthCheck => ("route53", "health_checks"),
+        ResourceKind::Role => ("iam", "roles"),
+        ResourceKind::InstanceProfile => ("iam", "instance_profiles"),
+    }
+}
+
+impl Site {
+    /// Calls `v` for every kind, in [`ResourceKind::ALL`] order.
+    pub fn visit<'a, V: Visit<'a>>(&'a self, v: &mut V) {
+        for &kind in ResourceKind::ALL {
+            match kind {
+                ResourceKind::Instance => v.kind(kind, &self.ec2.instances),
+                ResourceKind::Image => v.kind(kind, &self.ec2.images),
+                ResourceKind::LaunchTemplate => v.kind(kind, &self.ec2.launch_templates),
+                ResourceKind::Volume => v.kind(kind, &self.ec2.volumes),
+                ResourceKind::Snapshot => v.kind(kind, &self.ec2.snapshots),
+                ResourceKind::Vpc => v.kind(kind, &self.ec2.vpcs),
+                ResourceKind::Subnet => v.kind(kind, &self.ec2.subnets),
+                ResourceKind::SecurityGroup => v.kind(kind, &self.ec2.security_groups),
+                ResourceKind::Bucket => v.kind(kind, &self.s3.buckets),
+                ResourceKind::HostedZone => v.kind(kind, &self.route53.hosted_zones),
+                ResourceKind::RecordSet => v.kind(kind, &self.route53.record_sets),
+                ResourceKind::HealthCheck => v.kind(kind, &self.route53.health_checks),
+                ResourceKind::Role => v.kind(kind, &self.iam.roles),
+                ResourceKind::InstanceProfile => v.kind(kind, &self.iam.instance_profiles),
+            }
+        }
+    }
+
+    /// Calls `v` for every kind, mutably, in [`ResourceKind::ALL`] order.
+    pub fn visit_mut<V: VisitMut>(&mut self, v: &mut V) {
+        for &kind in ResourceKind::ALL {
+            match kind {
+                ResourceKind::Instance => v.kind(kind, &mut self.ec2.instances),
+                ResourceKind::Image => v.kind(kind, &mut self.ec2.images),
+                ResourceKind::LaunchTemplate => v.kind(kind, &mut self.ec2.launch_templates),
+                ResourceKind::Volume => v.kind(kind, &mut self.ec2.volumes),
+                ResourceKind::Snapshot => v.kind(kind, &mut self.ec2.snapshots),
+                ResourceKind::Vpc => v.kind(kind, &mut self.ec2.vpcs),
+                ResourceKind::Subnet => v.kind(kind, &mut self.ec2.subnets),
+                ResourceKind::SecurityGroup => v.kind(kind, &mut self.ec2.security_groups),
+                ResourceKind::Bucket => v.kind(kind, &mut self.s3.buckets),
+                ResourceKind::HostedZone => v.kind(kind, &mut self.route53.hosted_zones),
+                ResourceKind::RecordSet => v.kind(kind, &mut self.route53.record_sets),
+                ResourceKind::HealthCheck => v.kind(kind, &mut self.route53.health_checks),
+                ResourceKind::Role => v.kind(kind, &mut self.iam.roles),
+                ResourceKind::InstanceProfile => v.kind(kind, &mut self.iam.instance_profiles),
+            }
+        }
+    }
+
+    /// Every resource's (id, ARN), grouped by kind in kind order.
+    pub fn identities(&self) -> Vec<(ResourceKind, Vec<(&str, &str)>)> {
+        struct Ids<'a>(Vec<(ResourceKind, Vec<(&'a str, &'a str)>)>);
+        impl<'a> Visit<'a> for Ids<'a> {
+            fn kind<R: Resource>(&mut self, kind: ResourceKind, items: &'a [R]) {
+                self.0
+                    .push((kind, items.iter().map(|r| (r.id(), r.arn())).collect()));
+            }
+        }
+        let mut v = Ids(Vec::new());
+        self.visit(&mut v);
+        v.0
+    }
+
+    /// Number of resources per kind, keyed by the kind's wire name (sorted as text, as reports
+    /// show them).
+    pub fn counts(&self) -> std::collections::BTreeMap<&'static str, usize> {
+        self.identities()
+            .into_iter()
+            .map(|(k, v)| (k.as_str(), v.len()))
+            .collect()
+    }
+
+    /// Sorts every collection by ARN so output is deterministic.
+    pub fn sort(&mut self) {
+        struct ByArn;
+        impl VisitMut for ByArn {
+            fn kind<R: Resource>(&mut self, _: ResourceKind, items: &mut Vec<R>) {
+                items.sort_by(|a, b| a.arn().cmp(b.arn()));
+            }
+        }
+        self.visit_mut(&mut ByArn);
+        self.collection_errors.sort();
+    }
+}

@@ -1,0 +1,90 @@
+//! Scope: what a run judges. A resource tagged `<scope_tag>=none` is out of scope, and so is every
+//! resource of a service left out of `scope.services` (with its collection errors): neither is
+//! judged nor reported.
+
+use std::collections::BTreeSet;
+
+use super::{Resource, Site, Snapshot, Visit, VisitMut};
+use crate::vocab::{ResourceKind, Service};
+
+/// What is in scope.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Tag that takes a resource out of scope when its value is `none`.
+    pub tag: String,
+    /// Services judged; resources of other services are dropped.
+    pub services: BTreeSet<Service>,
+}
+
+impl Scope {
+    fn keeps<R: Resource>(&self, kind: ResourceKind, r: &R) -> bool {
+        self.services.contains(&kind.service()) && r.tag(&self.tag) != Some("none")
+    }
+
+    /// Whether applying the scope would remove anything (so the caller can skip a copy).
+    pub fn removes_any(&self, snapshot: &Snapshot) -> bool {
+        struct Any<'s> {
+            scope: &'s Scope,
+            found: bool,
+        }
+        impl<'a> Visit<'a> for Any<'_> {
+            fn kind<R: Resource>(&mut self, kind: ResourceKind, items: &'a [R]) {
+                self.found = self.found || items.iter().any(|r| !self.scope.keeps(kind, r));
+            }
+        }
+        [&snapshot.primary, &snapshot.standby]
+            .into_iter()
+            .any(|site| {
+                let mut v = Any {
+                    scope: self,
+                    found: false,
+                };
+                site.visit(&mut v);
+                v.found
+                    || site
+                        .collection_errors
+                        .iter()
+                        .any(|e| !self.services.contains(&e.service))
+            })
+    }
+
+    /// Removes what is out of scope from both sites; returns how many resources were removed.
+    pub fn apply(&self, snapshot: &mut Snapshot) -> usize {
+        struct Keep<'s> {
+            scope: &'s Scope,
+            removed: usize,
+        }
+        impl VisitMut for Keep<'_> {
+            fn kind<R: Resource>(&mut self, kind: ResourceKind, items: &mut Vec<R>) {
+                let before = items.len();
+                items.retain(|r| self.scope.keeps(kind, r));
+                self.removed += before - items.len();
+            }
+        }
+        let mut v = Keep {
+            scope: self,
+            removed: 0,
+        };
+        for site in [&mut snapshot.primary, &mut snapshot.standby] {
+            site.visit_mut(&mut v);
+            site.collection_errors
+                .retain(|e| self.services.contains(&e.service));
+        }
+        v.removed
+    }
+}
+
+impl Site {
+    /// Every resource of the site by ARN, with its kind (for `index.<site>.by_arn`, reports).
+    pub fn kind_of_arns(&self) -> std::collections::HashMap<&str, ResourceKind> {
+        struct Arns<'a>(std::collections::HashMap<&'a str, ResourceKind>);
+        impl<'a> Visit<'a> for Arns<'a> {
+            fn kind<R: Resource>(&mut self, kind: ResourceKind, items: &'a [R]) {
+                self.0.extend(items.iter().map(|r| (r.arn(), kind)));
+            }
+        }
+        let mut v = Arns(std::collections::HashMap::new());
+        self.visit(&mut v);
+        v.0
+    }
+}
