@@ -106,12 +106,11 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Policy folders whose tests to run besides the built-in ones.
+    /// Policy folders whose tests to run besides the built-in ones (as `--policy DIR`).
     #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Leave out the built-in rules and their tests.
-    #[arg(long)]
-    pub no_builtin: bool,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -565,7 +564,14 @@ fn list(args: ListArgs) -> Result<ExitStatus> {
 }
 
 fn test(args: TestArgs) -> Result<ExitStatus> {
-    let set = PolicySet::load(!args.no_builtin, &args.dirs, true)?;
+    let dirs: Vec<PathBuf> = args
+        .policies
+        .policy
+        .iter()
+        .chain(&args.dirs)
+        .cloned()
+        .collect();
+    let set = PolicySet::load(!args.policies.no_builtin, &dirs, true)?;
     let outcomes = crate::policy::testing::run(&set)?;
     let mut out = std::io::stdout().lock();
     let mut failed = 0;

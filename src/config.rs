@@ -45,7 +45,7 @@ struct RawConfig {
     #[serde(default)]
     collect: CollectConfig,
     #[serde(default)]
-    waiver: Vec<RawWaiver>,
+    waiver: Vec<Spanned<RawWaiver>>,
 }
 
 /// Which resources are judged.
@@ -409,7 +409,10 @@ impl Config {
 
         let mut waivers = Vec::new();
         for (i, w) in raw.waiver.into_iter().enumerate() {
-            let header = waiver_headers(text).nth(i).unwrap_or(0);
+            // Where the waiver starts: its `[[waiver]]` header, or its `{` in the inline form
+            // `waiver = [{ ... }]` (the span toml gives the table).
+            let header = w.span().start;
+            let w = w.into_inner();
             let need = |name: &str| {
                 err(
                     header..header,
@@ -500,18 +503,6 @@ impl Config {
     }
 }
 
-/// Byte offsets of the `[[waiver]]` table headers (not of the words in comments).
-fn waiver_headers(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let mut offset = 0;
-    text.split_inclusive('\n').filter_map(move |line| {
-        let at = offset;
-        offset += line.len();
-        let t = line.trim_start();
-        t.starts_with("[[waiver]]")
-            .then_some(at + line.len() - t.len())
-    })
-}
-
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -594,5 +585,18 @@ mod tests {
         let e = Config::parse(text, Path::new("d.toml")).unwrap_err();
         assert!(e.to_string().contains("missing `reason`"), "{e}");
         assert!(e.to_string().contains("d.toml:1:1"), "{e}");
+    }
+
+    #[test]
+    fn waiver_lines_come_from_spans_in_both_forms() {
+        let tables = "[gate]\nfail_on = \"high\"\n\n[[waiver]]\nrule = \"DR-S3-001\"\nresource = \"*\"\nreason = \"r\"\nexpires = 2099-01-01\n\n# [[waiver]] in a comment\n[[waiver]]\nrule = \"DR-S3-002\"\nresource = \"*\"\nreason = \"r\"\nexpires = 2099-01-01\n";
+        let c = Config::parse(tables, Path::new("d.toml")).unwrap();
+        let lines: Vec<usize> = c.waivers.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [4, 11], "{:?}", c.waivers);
+        let inline = "waiver = [\n  { rule = \"DR-S3-001\", resource = \"*\", reason = \"r\", expires = 2099-01-01 },\n\n  { rule = \"DR-S3-002\", resource = \"*\", reason = \"r\", expires = 2099-01-01 },\n]\n";
+        let c = Config::parse(inline, Path::new("d.toml")).unwrap();
+        let lines: Vec<usize> = c.waivers.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [2, 4], "{:?}", c.waivers);
+        assert_eq!(c.waivers[1].location, "d.toml:4");
     }
 }

@@ -457,6 +457,31 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn a_report_that_cannot_be_written_exits_4_naming_it() {
+    // The target is a directory: the rename that publishes the report fails.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    std::fs::create_dir(&target).unwrap();
+    let spec = format!("json={}", target.display());
+    let (code, _, err) = run(&[
+        "evaluate",
+        "fixtures/snapshots/healthy.json",
+        "--format",
+        &spec,
+    ]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains(&format!("cannot write {}", target.display())),
+        "{err}"
+    );
+    // A healthy verdict in the JSON report is `ready`, never a process status.
+    let (code, report) = report_json(&snapshot("healthy"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["gate"]["verdict"], "ready");
+    assert!(report["gate"].get("status").is_none());
+}
+
+#[test]
 fn the_whole_catalogue_fires_on_the_example_and_nothing_on_healthy() {
     let (_, rules, _) = run(&["policies", "list", "--json"]);
     let rules: serde_json::Value = serde_json::from_str(&rules).unwrap();

@@ -35,9 +35,16 @@ pub struct SiteArgs {
     /// Role to assume for the standby site (e.g. a read-only role in the DR account).
     #[arg(long, env = "DRREADY_STANDBY_ROLE_ARN", value_name = "ARN")]
     pub standby_role_arn: Option<String>,
-    /// External id for the assumed roles.
+    /// External id for both sites' assumed roles (see the per-site flags).
     #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
+    /// External id for the primary site's role (overrides --external-id).
+    #[arg(long, value_name = "ID")]
+    pub primary_external_id: Option<String>,
+    /// External id for the standby site's role, e.g. the one the DR account's read-only role
+    /// requires (overrides --external-id).
+    #[arg(long, value_name = "ID")]
+    pub standby_external_id: Option<String>,
     /// Endpoint URL for every AWS call of both sites (an emulator or a proxy).
     #[arg(long, env = "DRREADY_ENDPOINT_URL", value_name = "URL")]
     pub endpoint_url: Option<String>,
@@ -68,7 +75,7 @@ pub struct SnapshotArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
     /// Exit 0 even when some inventory could not be read (it is recorded in the snapshot).
-    #[arg(long)]
+    #[arg(long, env = "DRREADY_ALLOW_PARTIAL")]
     pub allow_partial: bool,
     /// Tag keys whose values become `[redacted]` in the snapshot (comma-separated; added to
     /// `scope.redact_tags`).
@@ -87,24 +94,27 @@ fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
             slot.clone_from(v);
         }
     }
-    for (site, region, profile, role_arn) in [
+    for (site, region, profile, role_arn, external_id) in [
         (
             &mut config.primary,
             &args.primary_region,
             &args.primary_profile,
             &args.primary_role_arn,
+            &args.primary_external_id,
         ),
         (
             &mut config.standby,
             &args.standby_region,
             &args.standby_profile,
             &args.standby_role_arn,
+            &args.standby_external_id,
         ),
     ] {
         set(&mut site.region, region);
         set(&mut site.profile, profile);
         set(&mut site.role_arn, role_arn);
         set(&mut site.external_id, &args.external_id);
+        set(&mut site.external_id, external_id);
         set(&mut site.endpoint_url, &args.endpoint_url);
     }
     if let Some(n) = args.max_concurrency {
