@@ -87,6 +87,11 @@ reason. The summary's ``defects`` maps every seeded defect (both flags) to its a
 role of that account acts in it). moto cannot copy an AMI or a snapshot across accounts, so there
 the standby copies are registered in the standby account with the same lineage tags.
 
+``--realistic`` seeds the fixed realistic estate of ``scripts/seed_realistic.py`` instead (healthy
+applications full of constructs real accounts have, plus one launch/failover defect per
+application from app11 on); it takes only ``--primary-region``, ``--standby-region``,
+``--two-accounts`` and ``--no-counts``, and needs the launcher patches of ``scripts/moto_server.py``.
+
 Example:
     .venv/bin/python scripts/seed_moto.py --endpoint http://127.0.0.1:5000 --apps 50 --defects
 """
@@ -583,7 +588,24 @@ def main() -> int:
                         help="extra plain A records in the zone (to exercise record paging)")
     parser.add_argument("--no-counts", action="store_true",
                         help="skip the resource counts in the summary (faster for benchmarks)")
+    parser.add_argument("--realistic", action="store_true",
+                        help="seed the realistic estate of scripts/seed_realistic.py instead "
+                             "(19 fixed applications, healthy traps and one defect per app11+; "
+                             "takes --primary-region, --standby-region, --two-accounts, "
+                             "--no-counts)")
     args = parser.parse_args()
+    if args.realistic:
+        given = {a.split("=", 1)[0] for a in sys.argv[1:]}
+        clash = sorted(given & {"--apps", "--defects", "--rule-defects", "--failback",
+                                "--dns-records"})
+        if clash:
+            parser.error(f"--realistic seeds a fixed estate: {', '.join(clash)} cannot be used "
+                         "with it")
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import seed_realistic
+
+        return seed_realistic.run(args)
     if args.apps < 1:
         parser.error("--apps must be at least 1")
     if args.apps > 200:

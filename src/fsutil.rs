@@ -11,6 +11,19 @@ use crate::error::Error;
 /// reader (a CI step uploading SARIF) never sees a half-written file. A failure is an
 /// [`Error::Output`] (exit 4), naming the file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // A folder that does not exist is the user's path to fix (exit 2), not a failed write.
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "cannot write {}: directory {} does not exist; create it or choose another output path",
+            path.display(),
+            dir.display()
+        ))
+        .into());
+    }
     write_inner(path, bytes)
         .map_err(|e| Error::Output(format!("cannot write {}: {e:#}", path.display())).into())
 }

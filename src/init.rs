@@ -130,6 +130,13 @@ pub fn write(path: &Path, force: bool) -> Result<()> {
             ))
             .into());
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Usage(format!(
+                "cannot write {}: {e}; create the folder first",
+                path.display()
+            ))
+            .into());
+        }
         Err(e) => {
             return Err(Error::Output(format!("cannot write {}: {e}", path.display())).into());
         }

@@ -30,6 +30,9 @@ pub struct RuleScore {
     pub failed: usize,
     /// Resources whose only findings are waived.
     pub waived: usize,
+    /// Resources the rule could not judge (a read they need failed): they do not pass.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown: usize,
     /// Passing share in 0..=1; `None` when the rule is left out of the score.
     pub share: Option<f64>,
 }
@@ -51,6 +54,10 @@ pub struct Scores {
     pub overall: Option<f64>,
     pub categories: Vec<CategoryScore>,
     pub rules: Vec<RuleScore>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Scores rule results; `findings` carry the waiver state.
@@ -76,12 +83,14 @@ pub fn score(results: &[RuleResult], findings: &[Finding]) -> Scores {
                 .iter()
                 .map(String::as_str)
                 .chain(rep.iter().copied())
+                .chain(r.unknown_resources.keys().map(String::as_str))
                 .collect::<BTreeSet<&str>>()
                 .len();
+            let unknown = r.unknown_resources.len();
             let share = match r.status {
                 RuleStatus::Unknown => Some(0.0),
                 _ if judged == 0 => None,
-                _ => Some((judged - fail.len()) as f64 / judged as f64),
+                _ => Some(judged.saturating_sub(fail.len() + unknown) as f64 / judged as f64),
             };
             let status = match r.status {
                 RuleStatus::Fail if fail.is_empty() => RuleStatus::Pass,
@@ -94,6 +103,7 @@ pub fn score(results: &[RuleResult], findings: &[Finding]) -> Scores {
                 resources: judged,
                 failed: fail.len(),
                 waived: rep.len() - fail.len(),
+                unknown,
                 share,
             }
         })

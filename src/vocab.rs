@@ -174,6 +174,8 @@ vocab! {
         Vpc = "vpc",
         Subnet = "subnet",
         SecurityGroup = "security_group",
+        KeyPair = "key_pair",
+        PrefixList = "prefix_list",
         Bucket = "bucket",
         HostedZone = "hosted_zone",
         RecordSet = "record_set",
@@ -189,7 +191,7 @@ impl ResourceKind {
         use ResourceKind::*;
         match self {
             Instance | Image | LaunchTemplate | Volume | Snapshot | Vpc | Subnet
-            | SecurityGroup => Service::Ec2,
+            | SecurityGroup | KeyPair | PrefixList => Service::Ec2,
             Bucket => Service::S3,
             HostedZone | RecordSet | HealthCheck => Service::Route53,
             Role | InstanceProfile => Service::Iam,
@@ -203,7 +205,8 @@ impl ResourceKind {
     }
 
     /// Whether primary and standby resources of this kind are paired twin by twin (Route 53
-    /// records pair as failover groups instead; zones and checks are global per account).
+    /// records pair as failover groups instead; zones and checks are global per account; key
+    /// pairs and prefix lists are looked up by name or id, not paired).
     pub const fn is_paired(self) -> bool {
         !matches!(
             self,
@@ -211,6 +214,8 @@ impl ResourceKind {
                 | ResourceKind::RecordSet
                 | ResourceKind::HealthCheck
                 | ResourceKind::Volume
+                | ResourceKind::KeyPair
+                | ResourceKind::PrefixList
         )
     }
 }

@@ -12,6 +12,7 @@ use drready::snapshot::{Resource, Site, Snapshot};
 use drready::vocab::Service;
 use serde_json::{Value, json};
 use support::moto::{Moto, fake_aws_env, free_port};
+use support::proxy::{Fault, Proxy, Rule};
 
 const PRIMARY_ACCOUNT: &str = "123456789012";
 const STANDBY_ACCOUNT: &str = "222222222222";
@@ -84,6 +85,20 @@ fn seeded_counts(seed: &Value, site: &str) -> BTreeMap<&'static str, usize> {
         ("role", n("roles")),
         ("instance_profile", n("instance_profiles")),
     ])
+}
+
+/// The site's counts of the kinds the seed summary counts. The seed makes no key pair, and the
+/// managed prefix lists moto has in every region are AWS's, not the seed's.
+fn counts(site: &Site) -> BTreeMap<&'static str, usize> {
+    let mut counts = site.counts();
+    assert_eq!(
+        counts.remove("key_pair"),
+        Some(0),
+        "the seed makes no key pair"
+    );
+    counts.remove("prefix_list");
+    assert!(site.ec2.prefix_lists.iter().all(|l| l.owner_id == "AWS"));
+    counts
 }
 
 fn assert_sorted(site: &Site) {
@@ -333,27 +348,24 @@ fn check_s3(seed: &Value, p: &Site, sb: &Site) {
         "the filtered rule and the catch-all rule"
     );
     let rule = serde_json::to_value(&repl.rules[0]).unwrap();
-    let account = if two_accounts {
-        json!(standby_account)
-    } else {
-        Value::Null
-    };
-    assert_eq!(
-        rule,
-        json!({
-            "id": "app01-dr", "status": "Enabled", "priority": 1, "prefix": "data/",
-            "filter_tags": {"replicate": "yes"},
-            "destination": {
-                "bucket": "arn:aws:s3:::app01-data-usw2", "account": account,
-                "storage_class": "STANDARD_IA",
-                "replica_kms_key_id":
-                    format!("arn:aws:kms:us-west-2:{standby_account}:alias/app01-replica"),
-                "replication_time_control": true, "metrics": true,
-            },
-            "delete_marker_replication": true,
-            "sse_kms_encrypted_objects": true,
-        })
-    );
+    let mut expected = json!({
+        "id": "app01-dr", "status": "Enabled", "priority": 1, "prefix": "data/",
+        "filter_tags": {"replicate": "yes"},
+        "destination": {
+            "bucket": "arn:aws:s3:::app01-data-usw2",
+            "storage_class": "STANDARD_IA",
+            "replica_kms_key_id":
+                format!("arn:aws:kms:us-west-2:{standby_account}:alias/app01-replica"),
+            "replication_time_control": true, "metrics": true,
+        },
+        "delete_marker_replication": true,
+        "sse_kms_encrypted_objects": true,
+    });
+    // An absent destination account is left out of the snapshot, not `null`.
+    if two_accounts {
+        expected["destination"]["account"] = json!(standby_account);
+    }
+    assert_eq!(rule, expected);
 
     let plain = by_name(&p.s3.buckets, "app03-data-use1");
     let rule = &plain.replication.as_ref().expect("replication").rules[0];
@@ -528,7 +540,7 @@ async fn single_account_estate_is_collected_field_by_field() {
         assert_eq!(site.collection_errors, vec![], "{name} errors");
         assert_eq!(site.account, PRIMARY_ACCOUNT);
         assert_eq!(site.region, region);
-        assert_eq!(site.counts(), seeded_counts(&seed, name), "{name} counts");
+        assert_eq!(counts(site), seeded_counts(&seed, name), "{name} counts");
         assert_sorted(site);
     }
 
@@ -584,7 +596,7 @@ async fn two_account_estate_is_collected_through_assume_role() {
     assert_eq!(sb.account, STANDBY_ACCOUNT);
     for (site, name) in [(p, "primary"), (sb, "standby")] {
         assert_eq!(site.collection_errors, vec![], "{name} errors");
-        assert_eq!(site.counts(), seeded_counts(&seed, name), "{name} counts");
+        assert_eq!(counts(site), seeded_counts(&seed, name), "{name} counts");
         assert_sorted(site);
         for svc in ["ec2", "s3", "route53", "iam", "sts"] {
             assert!(
@@ -643,7 +655,7 @@ async fn dead_standby_is_recorded_and_the_primary_is_still_collected() {
     let (p, sb) = (&snapshot.primary, &snapshot.standby);
     assert_eq!(p.collection_errors, vec![]);
     assert_eq!(p.account, PRIMARY_ACCOUNT);
-    assert_eq!(p.counts(), seeded_counts(&seed, "primary"));
+    assert_eq!(counts(p), seeded_counts(&seed, "primary"));
 
     assert_eq!(sb.account, drready::collect::UNKNOWN_ACCOUNT);
     assert_eq!(sb.region, "us-west-2");
@@ -724,4 +736,488 @@ async fn unreachable_or_regionless_sites_fail_with_a_clear_code() {
         );
     }
     assert!(sb.api_calls.is_empty(), "no call without a region");
+}
+
+/// Amazon's image account in moto's patched launcher: its public images get the owner alias
+/// `amazon` (scripts/moto_server.py).
+const AMAZON_ACCOUNT: &str = "137112412989";
+/// The name Amazon publishes one AMI under in every region.
+const AMAZON_IMAGE_NAME: &str = "al2023-ami-2023.6.20241010.0-kernel-6.1-x86_64";
+
+/// An SDK configuration for moto in `region`, with the test's credentials or `credentials`.
+async fn sdk(
+    endpoint: &str,
+    region: &str,
+    credentials: Option<aws_sdk_sts::config::Credentials>,
+) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .endpoint_url(endpoint);
+    if let Some(credentials) = credentials {
+        loader = loader.credentials_provider(credentials);
+    }
+    loader.load().await
+}
+
+/// Credentials acting in `account` (moto: AssumeRole into any account id acts in it).
+async fn act_as(conf: &aws_config::SdkConfig, account: &str) -> aws_sdk_sts::config::Credentials {
+    let out = aws_sdk_sts::Client::new(conf)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{account}:role/publisher"))
+        .role_session_name("seed")
+        .send()
+        .await
+        .expect("AssumeRole");
+    let c = out.credentials().expect("credentials");
+    aws_sdk_sts::config::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "moto-assume-role",
+    )
+}
+
+/// Registers a public image named `name` in the region of `conf`; its id.
+async fn public_image(conf: &aws_config::SdkConfig, name: &str) -> String {
+    use aws_sdk_ec2::types::{LaunchPermission, LaunchPermissionModifications, PermissionGroup};
+    let ec2 = aws_sdk_ec2::Client::new(conf);
+    let id = ec2
+        .register_image()
+        .name(name)
+        .description("Amazon Linux 2023 AMI")
+        .send()
+        .await
+        .expect("RegisterImage")
+        .image_id
+        .expect("image id");
+    let everyone = LaunchPermission::builder()
+        .group(PermissionGroup::All)
+        .build();
+    ec2.modify_image_attribute()
+        .image_id(&id)
+        .launch_permission(
+            LaunchPermissionModifications::builder()
+                .add(everyone)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("ModifyImageAttribute");
+    id
+}
+
+/// Adds to a seeded one-application estate what the newer rules read, with the Rust SDK: a key
+/// pair, an Amazon image in both regions (and an unrelated one), a primary template naming the
+/// Amazon image with an encrypted EBS device, a standby template naming an image that does not
+/// exist, CALCULATED and CLOUDWATCH_METRIC health checks, and access logging of the primary
+/// bucket. Returns (Amazon image in the primary region, its standby twin, CALCULATED check id,
+/// its child's id, CLOUDWATCH_METRIC check id).
+async fn seed_newer_fields(endpoint: &str) -> (String, String, String, String, String) {
+    let primary = sdk(endpoint, "us-east-1", None).await;
+    let standby = sdk(endpoint, "us-west-2", None).await;
+    let amazon = act_as(&primary, AMAZON_ACCOUNT).await;
+    let amazon_east = sdk(endpoint, "us-east-1", Some(amazon.clone())).await;
+    let amazon_west = sdk(endpoint, "us-west-2", Some(amazon)).await;
+    let east_image = public_image(&amazon_east, AMAZON_IMAGE_NAME).await;
+    let west_image = public_image(&amazon_west, AMAZON_IMAGE_NAME).await;
+    // Same owner, another name: not a twin.
+    public_image(
+        &amazon_west,
+        "al2023-ami-minimal-2023.6.20241010.0-kernel-6.1-x86_64",
+    )
+    .await;
+
+    use aws_sdk_ec2::types::{
+        KeyType, LaunchTemplateBlockDeviceMappingRequest, LaunchTemplateEbsBlockDeviceRequest,
+        RequestLaunchTemplateData, VolumeType,
+    };
+    let ec2 = aws_sdk_ec2::Client::new(&primary);
+    ec2.create_key_pair()
+        .key_name("dr-ops-use1")
+        .key_type(KeyType::Ed25519)
+        .send()
+        .await
+        .expect("CreateKeyPair");
+    let encrypted_root = LaunchTemplateBlockDeviceMappingRequest::builder()
+        .device_name("/dev/xvda")
+        .ebs(
+            LaunchTemplateEbsBlockDeviceRequest::builder()
+                .encrypted(true)
+                .kms_key_id(format!(
+                    "arn:aws:kms:us-east-1:{PRIMARY_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ))
+                .volume_type(VolumeType::Gp3)
+                .volume_size(30)
+                .build(),
+        )
+        .build();
+    let scratch = LaunchTemplateBlockDeviceMappingRequest::builder()
+        .device_name("/dev/sdb")
+        .virtual_name("ephemeral0")
+        .build();
+    ec2.create_launch_template()
+        .launch_template_name("base-web-use1")
+        .launch_template_data(
+            RequestLaunchTemplateData::builder()
+                .image_id(&east_image)
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Small)
+                .block_device_mappings(encrypted_root)
+                .block_device_mappings(scratch)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateLaunchTemplate");
+    aws_sdk_ec2::Client::new(&standby)
+        .create_launch_template()
+        .launch_template_name("base-web-usw2")
+        .launch_template_data(
+            RequestLaunchTemplateData::builder()
+                .image_id("ami-0123456789abcdef0")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateLaunchTemplate");
+
+    use aws_sdk_route53::types::{
+        AlarmIdentifier, CloudWatchRegion, HealthCheckConfig, HealthCheckType,
+        InsufficientDataHealthStatus,
+    };
+    let r53 = aws_sdk_route53::Client::new(&primary);
+    let create = |reference: &str, config: HealthCheckConfig| {
+        let request = r53
+            .create_health_check()
+            .caller_reference(reference)
+            .health_check_config(config);
+        async move {
+            request
+                .send()
+                .await
+                .expect("CreateHealthCheck")
+                .health_check
+                .expect("health check")
+                .id
+        }
+    };
+    let child = create(
+        "newer-child",
+        HealthCheckConfig::builder()
+            .r#type(HealthCheckType::Https)
+            .fully_qualified_domain_name("base-use1.dr-demo.example.com")
+            .port(443)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    let calculated = create(
+        "newer-calculated",
+        HealthCheckConfig::builder()
+            .r#type(HealthCheckType::Calculated)
+            .child_health_checks(&child)
+            .health_threshold(1)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    let alarm = create(
+        "newer-alarm",
+        HealthCheckConfig::builder()
+            .r#type(HealthCheckType::CloudwatchMetric)
+            .alarm_identifier(
+                AlarmIdentifier::builder()
+                    .region(CloudWatchRegion::UsEast1)
+                    .name("base-web-5xx")
+                    .build()
+                    .unwrap(),
+            )
+            .insufficient_data_health_status(InsufficientDataHealthStatus::LastKnownStatus)
+            .build()
+            .unwrap(),
+    )
+    .await;
+
+    use aws_sdk_s3::types::{BucketCannedAcl, BucketLoggingStatus, LoggingEnabled};
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&primary)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket("dr-access-logs-use1")
+        .send()
+        .await
+        .expect("CreateBucket");
+    s3.put_bucket_acl()
+        .bucket("dr-access-logs-use1")
+        .acl(BucketCannedAcl::from("log-delivery-write"))
+        .send()
+        .await
+        .expect("PutBucketAcl");
+    s3.put_bucket_logging()
+        .bucket("app01-data-use1")
+        .bucket_logging_status(
+            BucketLoggingStatus::builder()
+                .logging_enabled(
+                    LoggingEnabled::builder()
+                        .target_bucket("dr-access-logs-use1")
+                        .target_prefix("app01/")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutBucketLogging");
+    (east_image, west_image, calculated, child, alarm)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_pairs_prefix_lists_block_devices_checks_logging_and_foreign_images_are_collected() {
+    fake_aws_env();
+    let moto = Moto::start();
+    moto.seed(&["--apps", "1"]);
+    let (east_image, west_image, calculated, child, alarm) =
+        seed_newer_fields(&moto.endpoint).await;
+    let snapshot = collect(&config(&moto.endpoint, &moto.endpoint)).await;
+    let (p, sb) = (&snapshot.primary, &snapshot.standby);
+    // The standby template's image does not exist: absent, and not an error.
+    assert_eq!(p.collection_errors, vec![]);
+    assert_eq!(sb.collection_errors, vec![]);
+    assert!(
+        !sb.ec2
+            .images
+            .iter()
+            .any(|i| i.id == "ami-0123456789abcdef0")
+    );
+
+    // Key pairs.
+    let key = by_name(&p.ec2.key_pairs, "dr-ops-use1");
+    assert!(key.id.starts_with("key-"), "{key:?}");
+    assert_eq!(
+        key.arn,
+        format!(
+            "arn:aws:ec2:us-east-1:{PRIMARY_ACCOUNT}:key-pair/{}",
+            key.id
+        )
+    );
+    assert_eq!(key.key_type.as_deref(), Some("ed25519"));
+    assert!(key.fingerprint.as_deref().is_some_and(|f| !f.is_empty()));
+    assert_eq!(
+        (key.region.as_str(), key.account.as_str()),
+        ("us-east-1", PRIMARY_ACCOUNT)
+    );
+    assert!(sb.ec2.key_pairs.is_empty());
+
+    // AWS-managed prefix lists, in each site's region.
+    for (site, region) in [(p, "us-east-1"), (sb, "us-west-2")] {
+        let s3 = by_name(
+            &site.ec2.prefix_lists,
+            &format!("com.amazonaws.{region}.s3"),
+        );
+        assert!(s3.id.starts_with("pl-"), "{s3:?}");
+        assert_eq!(s3.owner_id, "AWS");
+        assert_eq!(s3.address_family.as_deref(), Some("IPv4"));
+        assert!(
+            s3.arn.starts_with(&format!("arn:aws:ec2:{region}:")),
+            "{}",
+            s3.arn
+        );
+        assert!(
+            s3.arn.ends_with(&format!(":prefix-list/{}", s3.id)),
+            "{}",
+            s3.arn
+        );
+    }
+
+    // The template's EBS devices (the instance-store mapping is left out).
+    let lt = by_name(&p.ec2.launch_templates, "base-web-use1");
+    let data = lt.default_version.as_ref().expect("default version");
+    assert_eq!(data.image_id.as_deref(), Some(east_image.as_str()));
+    assert_eq!(
+        serde_json::to_value(&data.block_devices).unwrap(),
+        json!([{
+            "device_name": "/dev/xvda", "encrypted": true,
+            "kms_key_id": format!(
+                "arn:aws:kms:us-east-1:{PRIMARY_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            ),
+            "volume_type": "gp3", "volume_size_gib": 30,
+        }])
+    );
+    // The seeded template has no block device mappings.
+    let seeded = by_name(&p.ec2.launch_templates, "app01-web-use1");
+    assert!(
+        seeded
+            .default_version
+            .as_ref()
+            .unwrap()
+            .block_devices
+            .is_empty()
+    );
+
+    // The Amazon image the template names, whatever its owner; the account's own images say
+    // who owns them.
+    let amazon = by_id(&p.ec2.images, &east_image);
+    assert_eq!(
+        amazon.arn,
+        format!("arn:aws:ec2:us-east-1::image/{east_image}")
+    );
+    assert_eq!(amazon.name, AMAZON_IMAGE_NAME);
+    assert_eq!(amazon.owner_id.as_deref(), Some(AMAZON_ACCOUNT));
+    assert_eq!(amazon.owner_alias.as_deref(), Some("amazon"));
+    assert!(amazon.public);
+    assert_eq!(amazon.account, PRIMARY_ACCOUNT);
+    let own = by_name(&p.ec2.images, "app01-web-2026-11-01");
+    assert_eq!(own.owner_id.as_deref(), Some(PRIMARY_ACCOUNT));
+    assert_eq!(own.owner_alias, None);
+    assert!(!own.public);
+    assert_eq!(
+        p.ec2.images.len(),
+        2,
+        "own image and the named Amazon image"
+    );
+    // Its standby twin, found by owner and name; the other Amazon image is not read.
+    let twin = by_id(&sb.ec2.images, &west_image);
+    assert_eq!(
+        twin.arn,
+        format!("arn:aws:ec2:us-west-2::image/{west_image}")
+    );
+    assert_eq!(twin.name, AMAZON_IMAGE_NAME);
+    assert_eq!(twin.owner_id.as_deref(), Some(AMAZON_ACCOUNT));
+    assert_eq!(twin.region, "us-west-2");
+    assert_eq!(
+        sb.ec2
+            .images
+            .iter()
+            .filter(|i| i.owner_id.as_deref() == Some(AMAZON_ACCOUNT))
+            .count(),
+        1
+    );
+
+    // Health checks.
+    let calc = by_id(&p.route53.health_checks, &calculated);
+    assert_eq!(calc.check_type, "CALCULATED");
+    assert_eq!(calc.child_health_checks, vec![child.clone()]);
+    assert_eq!(calc.health_threshold, Some(1));
+    let https = by_id(&p.route53.health_checks, &child);
+    assert!(https.child_health_checks.is_empty() && https.health_threshold.is_none());
+    let metric = by_id(&p.route53.health_checks, &alarm);
+    assert_eq!(metric.check_type, "CLOUDWATCH_METRIC");
+    assert_eq!(
+        metric.cloudwatch_alarm_name.as_deref(),
+        Some("base-web-5xx")
+    );
+    assert_eq!(metric.cloudwatch_alarm_region.as_deref(), Some("us-east-1"));
+    assert_eq!(
+        metric.insufficient_data_health_status.as_deref(),
+        Some("LastKnownStatus")
+    );
+
+    // Access logging.
+    let logged = by_name(&p.s3.buckets, "app01-data-use1");
+    assert_eq!(
+        logged.logging_target.as_deref(),
+        Some("dr-access-logs-use1")
+    );
+    assert_eq!(
+        by_name(&p.s3.buckets, "dr-access-logs-use1").logging_target,
+        None
+    );
+    assert_eq!(
+        by_name(&sb.s3.buckets, "app01-data-usw2").logging_target,
+        None
+    );
+
+    let text = serde_json::to_vec(&snapshot).unwrap();
+    let back = drready::snapshot::parse(&text, "live").expect("valid snapshot");
+    assert_eq!(back, snapshot);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_per_resource_read_names_its_resource_and_spares_the_others() {
+    fake_aws_env();
+    let moto = Moto::start();
+    let seed = moto.seed(&["--apps", "2"]);
+    let proxy = Proxy::builder(&moto.endpoint)
+        .rule(Rule::new(Fault::AccessDenied).operation("GetBucketLogging"))
+        .rule(Rule::new(Fault::AccessDenied).operation("ListTagsForResources"))
+        .rule(
+            Rule::new(Fault::AccessDenied)
+                .operation("DescribeKeyPairs")
+                .region("us-west-2"),
+        )
+        .start();
+    let snapshot = collect(&config(&proxy.endpoint, &proxy.endpoint)).await;
+    let (p, sb) = (&snapshot.primary, &snapshot.standby);
+
+    for site in [p, sb] {
+        // One error per bucket, naming it; the bucket's other reads and every other bucket
+        // are still there.
+        let logging: BTreeMap<&str, &str> = site
+            .collection_errors
+            .iter()
+            .filter(|e| e.api == "GetBucketLogging")
+            .map(|e| (e.resource.as_deref().expect("resource"), e.code.as_str()))
+            .collect();
+        let buckets: BTreeMap<&str, &str> = site
+            .s3
+            .buckets
+            .iter()
+            .map(|b| (b.arn.as_str(), "AccessDenied"))
+            .collect();
+        assert_eq!(site.s3.buckets.len(), 2);
+        assert_eq!(logging, buckets);
+        for b in &site.s3.buckets {
+            assert_eq!(b.versioning.as_deref(), Some("Enabled"), "{}", b.name);
+            assert_eq!(b.tags["app"], b.name[..5], "{}", b.name);
+        }
+    }
+    // Route 53 tags: one error per zone and health check, naming it; zones, records and checks
+    // are all read.
+    let r53 = &p.route53;
+    assert_eq!(r53.hosted_zones.len(), 1);
+    assert_eq!(
+        r53.health_checks.len() as u64,
+        seed["primary"]["counts"]["health_checks"].as_u64().unwrap()
+    );
+    let mut tagged: Vec<&str> = p
+        .collection_errors
+        .iter()
+        .filter(|e| e.api == "ListTagsForResources")
+        .map(|e| e.resource.as_deref().expect("resource"))
+        .collect();
+    tagged.sort();
+    let mut expected: Vec<&str> = r53
+        .hosted_zones
+        .iter()
+        .map(|z| z.arn.as_str())
+        .chain(r53.health_checks.iter().map(|h| h.arn.as_str()))
+        .collect();
+    expected.sort();
+    assert_eq!(tagged, expected);
+    // A listing that fails concerns the whole kind: no resource.
+    let keys: Vec<_> = sb
+        .collection_errors
+        .iter()
+        .filter(|e| e.api == "DescribeKeyPairs")
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0].resource, None);
+    assert_eq!(keys[0].code, "UnauthorizedOperation");
+    assert!(
+        keys[0].message.contains("ec2:DescribeKeyPairs"),
+        "{}",
+        keys[0].message
+    );
+    // Every other error names its resource.
+    for e in p.collection_errors.iter().chain(&sb.collection_errors) {
+        assert!(e.api == "DescribeKeyPairs" || e.resource.is_some(), "{e:?}");
+    }
+    assert!(
+        !p.collection_errors
+            .iter()
+            .any(|e| e.api == "DescribeKeyPairs")
+    );
 }

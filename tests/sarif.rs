@@ -255,7 +255,7 @@ fn output_and_fingerprints_are_stable_and_a_changed_resource_changes_only_its_ow
     let changed = text
         .replace(
             "acme-prod-use1-reports-exports",
-            "acme-prod-use1-reports-archive",
+            "acme-prod-use1-reports-exports-2026",
         )
         .replacen("\"owner\": \"team-web\"", "\"owner\": \"team-web-2\"", 1);
     assert_ne!(text, changed);
@@ -283,7 +283,8 @@ fn output_and_fingerprints_are_stable_and_a_changed_resource_changes_only_its_ow
         "{gone:?}"
     );
     assert!(
-        new.iter().all(|(_, what)| what.contains("reports-archive")),
+        new.iter()
+            .all(|(_, what)| what.contains("reports-exports-2026")),
         "{new:?}"
     );
     assert_eq!(gone.len(), new.len());

@@ -1,5 +1,7 @@
 package drready.rules.ami_copy_stale
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EC2-002",
 	"title": "Newest standby copy of an AMI family lags behind the primary by more than the RPO",
@@ -28,16 +30,8 @@ metadata := {
 	],
 }
 
-ns_per_second := 1000000000
-
 # The family of an AMI name: the name without a trailing version such as -20261118 or -v1.2.3.
 family(name) := regex.replace(name, `[-_.]v?[0-9][0-9._-]*$`, "")
-
-# The last '/'-separated part of an ARN: the image id of an image ARN.
-arn_id(arn) := id if {
-	parts := split(arn, "/")
-	id := parts[count(parts) - 1]
-}
 
 # family -> its available primary builds, with their build time.
 builds[name] contains build if {
@@ -51,11 +45,11 @@ builds[name] contains build if {
 }
 
 # family -> its primary builds that have an available copy in the standby.
-copied[name] contains object.union(build, {"copy": copy_arn}) if {
+copied[name] contains object.union(build, {"copy": copy.arn, "copy_id": copy.id}) if {
 	some name, family_builds in builds
 	some build in family_builds
-	copy_arn := input.parity.standby_of[build.image.arn]
-	input.index.standby.images[arn_id(copy_arn)].state == "available"
+	copy := lib.twin_of(build.image.arn)
+	copy.state == "available"
 }
 
 # The newest of a set of builds; equal build times are broken by image id, so there is one.
@@ -74,28 +68,16 @@ deny contains finding if {
 	some name, copies in copied
 	latest := newest(builds[name])
 	standby := newest(copies)
-	lag := floor((latest.ns - standby.ns) / ns_per_second)
+	lag := lib.seconds(latest.ns - standby.ns)
 	lag > input.objectives.rpo_seconds
 	finding := {
 		"resource": latest.image.arn,
 		"site": "primary",
 		"message": sprintf("AMI family %s: the newest primary build is %s (%s, created %s), but the newest build copied to standby region %s is %s (%s, created %s, copy %s), %s older, more than the %s RPO.", [
 			name, latest.image.name, latest.image.id, latest.image.creation_date, input.standby.region,
-			standby.image.name, standby.image.id, standby.image.creation_date, arn_id(standby.copy),
-			duration(lag), duration(input.objectives.rpo_seconds),
+			standby.image.name, standby.image.id, standby.image.creation_date, standby.copy_id,
+			lib.duration(lag), lib.duration(input.objectives.rpo_seconds),
 		]),
 		"related": [standby.image.arn, standby.copy],
 	}
 }
-
-# A human duration: 2d 7h, 31h 1m, 24h, 15m, 45s.
-duration(seconds) := sprintf("%dd %dh", [floor(seconds / 86400), floor((seconds % 86400) / 3600)]) if {
-	seconds >= 172800
-} else := sprintf("%dh %dm", [floor(seconds / 3600), floor((seconds % 3600) / 60)]) if {
-	seconds >= 3600
-	seconds % 3600 != 0
-} else := sprintf("%dh", [floor(seconds / 3600)]) if {
-	seconds >= 3600
-} else := sprintf("%dm", [floor(seconds / 60)]) if {
-	seconds >= 60
-} else := sprintf("%ds", [floor(seconds)])

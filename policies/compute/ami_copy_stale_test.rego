@@ -4,7 +4,7 @@ t_image_arn(region, id) := sprintf("arn:aws:ec2:%s::image/%s", [region, id])
 
 t_image(region, id, name, created, state) := {
 	"arn": t_image_arn(region, id), "id": id, "name": name, "region": region, "account": "111111111111",
-	"creation_date": created, "state": state, "deprecation_time": null,
+	"creation_date": created, "state": state,
 }
 
 # Standby copies are named like their source id with a "c" suffix and listed as [source id, state].
@@ -13,7 +13,10 @@ t_input(images, copies, rpo) := {
 	"now_ns": time.parse_rfc3339_ns("2026-11-20T10:00:00Z"),
 	"primary": {"account": "111111111111", "region": "us-east-1", "ec2": {"images": images}},
 	"standby": {"account": "111111111111", "region": "us-west-2", "ec2": {"images": [t_copy(c) | some c in copies]}},
-	"index": {"standby": {"images": {t_copy(c).id: t_copy(c) | some c in copies}}},
+	"index": {"standby": {
+		"images": {t_copy(c).id: t_copy(c) | some c in copies},
+		"by_arn": {t_copy(c).arn: t_copy(c) | some c in copies},
+	}},
 	"parity": {"standby_of": {t_image_arn("us-east-1", c[0]): t_copy(c).arn | some c in copies}},
 	"objectives": {"rpo_seconds": rpo, "rto_seconds": 14400, "dns_ttl_max_seconds": 60, "failback": false, "default_tier": "pilot-light"},
 }
@@ -53,6 +56,7 @@ test_lag_within_rpo_passes if {
 	]
 	d := t_input(images, [["ami-a", "available"]], 86400)
 	count(deny) == 0 with input as d
+	applicable == {t_image_arn("us-east-1", "ami-b")} with input as d
 	count(deny) == 1 with input as object.union(d, {"objectives": {"rpo_seconds": 3600}})
 }
 
@@ -74,6 +78,7 @@ test_unavailable_primary_build_does_not_count if {
 	images := array.concat(t_web_builds, [t_image("us-east-1", "ami-next", "acme-web-20261120", "2026-11-20T09:00:00Z", "pending")])
 	d := t_input(images, [["ami-new", "available"]], 86400)
 	count(deny) == 0 with input as d
+	applicable == {t_image_arn("us-east-1", "ami-new")} with input as d
 }
 
 test_families_are_judged_separately if {

@@ -1,5 +1,7 @@
 package drready.rules.ami_not_copied
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EC2-001",
 	"title": "AMI in use has no copy in the standby region",
@@ -8,7 +10,7 @@ metadata := {
 	"inputs": ["ec2"],
 	"why": concat(" ", [
 		"AMIs are regional: an instance or launch template in the standby region can only boot from an image that exists there.",
-		"This AMI, used by primary instances or launch templates, has no copy in the standby region, so the replacement fleet cannot be launched from the same image.",
+		"This AMI, used by primary instances or launch templates (the version that launches: the default version, else the latest), has no copy in the standby region, so the replacement fleet cannot be launched from the same image.",
 		"Copying an AMI takes minutes to hours and needs the source region's API, which is exactly what is unavailable during a regional outage.",
 	]),
 	"remediation": "Copy the AMI to the standby region (and keep copying every new version) and point the standby launch templates at the copy.",
@@ -26,42 +28,38 @@ metadata := {
 	],
 }
 
-# image id -> ARNs of the primary instances and launch templates that use it.
-users_of[image_id] contains instance.arn if {
+# image id -> ARNs of the primary instances and launch templates (the version that launches) that
+# use it.
+image_users[image_id] contains instance.arn if {
 	some instance in input.primary.ec2.instances
 	instance.state != "terminated"
 	image_id := instance.image_id
-	is_string(image_id)
+	lib.is_set(image_id)
 }
 
-users_of[image_id] contains template.arn if {
+image_users[image_id] contains template.arn if {
 	some template in input.primary.ec2.launch_templates
-	image_id := template.latest_version.image_id
-	is_string(image_id)
+	image_id := lib.launch_version(template).image_id
+	lib.is_set(image_id)
 }
 
 # Only AMIs the primary account owns (present in the index) are judged; public or shared AMIs
 # cannot be checked for a copy and are not applicable.
 applicable contains image.arn if {
-	some image_id, _ in users_of
+	some image_id, _ in image_users
 	image := input.index.primary.images[image_id]
 }
 
 deny contains finding if {
-	some image_id, users in users_of
+	some image_id, users in image_users
 	image := input.index.primary.images[image_id]
 	not input.parity.standby_of[image.arn]
 	finding := {
 		"resource": image.arn,
 		"site": "primary",
 		"message": sprintf("AMI %s in primary region %s is used by %d primary instance(s)/launch template(s) but has no copy in standby region %s.", [
-			label(image), input.primary.region, count(users), input.standby.region,
+			lib.label(image), input.primary.region, count(users), input.standby.region,
 		]),
 		"related": sort(users),
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id

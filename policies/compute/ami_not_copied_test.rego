@@ -1,15 +1,19 @@
 package drready.rules.ami_not_copied
 
+import data.drready.testlib
+
 t_image_arn(id) := sprintf("arn:aws:ec2:us-east-1:111111111111:image/%s", [id])
 
 t_image(id, name) := {"arn": t_image_arn(id), "id": id, "name": name, "region": "us-east-1", "account": "111111111111", "state": "available"}
 
-t_instance(id, state, image_id) := {
+# image_id null: the instance runs no known image (the field is left out).
+t_instance(id, state, image_id) := testlib.compact({
 	"arn": sprintf("arn:aws:ec2:us-east-1:111111111111:instance/%s", [id]),
 	"id": id, "name": id, "region": "us-east-1", "account": "111111111111",
 	"state": state, "image_id": image_id,
-}
+})
 
+# A template whose latest version 3 runs latest_image and default version 1 runs default_image.
 t_template(id, latest_image, default_image) := {
 	"arn": sprintf("arn:aws:ec2:us-east-1:111111111111:launch-template/%s", [id]),
 	"id": id, "name": "web", "region": "us-east-1", "account": "111111111111",
@@ -69,9 +73,10 @@ test_copy_of_older_ami_does_not_count if {
 }
 
 test_public_ami_is_not_applicable if {
+	ssm := "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 	d := t_input(
 		[t_instance("i-1", "running", "ami-0public")],
-		[t_template("lt-1", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", null)],
+		[t_template("lt-1", ssm, ssm)],
 		{},
 	)
 	count(applicable) == 0 with input as d
@@ -84,18 +89,25 @@ test_terminated_instance_is_ignored if {
 	count(deny) == 0 with input as d
 }
 
-test_latest_template_version_counts_not_default if {
+test_default_template_version_counts_not_latest if {
 	d := t_input([], [t_template("lt-1", "ami-0aaa", "ami-0old")], {})
-	applicable == {t_image_arn("ami-0aaa")} with input as d
+	applicable == {t_image_arn("ami-0old")} with input as d
 	findings := deny with input as d
 	count(findings) == 1
 	some f in findings
-	f.resource == t_image_arn("ami-0aaa")
+	f.resource == t_image_arn("ami-0old")
 	f.related == ["arn:aws:ec2:us-east-1:111111111111:launch-template/lt-1"]
 }
 
-test_template_without_latest_version_is_ignored if {
-	template := object.union(t_template("lt-1", "ami-0aaa", "ami-0aaa"), {"latest_version": null})
+test_latest_template_version_counts_without_a_default if {
+	template := object.remove(t_template("lt-1", "ami-0aaa", "ami-0old"), ["default_version"])
+	d := t_input([], [template], {})
+	applicable == {t_image_arn("ami-0aaa")} with input as d
+	{f.resource | some f in deny} == {t_image_arn("ami-0aaa")} with input as d
+}
+
+test_template_without_versions_is_ignored if {
+	template := object.remove(t_template("lt-1", "ami-0aaa", "ami-0aaa"), ["latest_version", "default_version"])
 	d := t_input([], [template], {})
 	count(applicable) == 0 with input as d
 }

@@ -1,5 +1,7 @@
 package drready.rules.instance_type_drift
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EC2-005",
 	"title": "Standby launch template uses a different instance type than the primary",
@@ -25,37 +27,26 @@ metadata := {
 	],
 }
 
-template_pairs contains pair if {
-	some pair in input.parity.pairs
-	pair.kind == "launch_template"
-}
-
 applicable contains pair.primary if {
-	some pair in template_pairs
+	some pair in input.parity.by_kind.launch_template
 }
 
 deny contains finding if {
-	some pair in template_pairs
+	some pair in input.parity.by_kind.launch_template
 	some drift in pair.drift
 	drift.attribute == "instance_type"
 	finding := {
 		"resource": pair.primary,
 		"site": "primary",
 		"message": sprintf("Launch template %s launches %s in primary region %s but its standby twin %s launches %s in standby region %s.", [
-			template_label(pair.primary_id, pair.name), type_label(drift.primary), input.primary.region,
-			pair.standby_id, type_label(drift.standby), input.standby.region,
+			lib.id_label(pair.primary_id, object.get(pair, "name", "")), type_label(object.get(drift, "primary", "")), input.primary.region,
+			pair.standby_id, type_label(object.get(drift, "standby", "")), input.standby.region,
 		]),
 		"related": [pair.standby],
 	}
 }
 
-template_label(id, name) := sprintf("%s (%s)", [id, name]) if {
-	is_string(name)
-	name != ""
-	name != id
-} else := id
-
+# A side without an instance type has no value in the drift entry.
 type_label(instance_type) := instance_type if {
-	is_string(instance_type)
-	instance_type != ""
+	lib.is_set(instance_type)
 } else := "no instance type"

@@ -18,7 +18,11 @@ t_pair(kind, primary_id, standby_id, name, drift) := {
 t_input(pairs) := {
 	"primary": {"account": "111111111111", "region": "us-east-1"},
 	"standby": {"account": "111111111111", "region": "us-west-2"},
-	"parity": {"pairs": pairs, "standby_of": {p.primary: p.standby | some p in pairs}},
+	"parity": {
+		"pairs": pairs,
+		"by_kind": {kind: [p | some p in pairs; p.kind == kind] | some kind in {p.kind | some p in pairs}},
+		"standby_of": {p.primary: p.standby | some p in pairs},
+	},
 }
 
 test_instance_type_drift_is_denied if {
@@ -47,11 +51,12 @@ test_other_drift_is_ignored if {
 		{"attribute": "ingress", "primary": [], "standby": []},
 	])])
 	count(deny) == 0 with input as d
+	applicable == {t_primary_arn("lt-1")} with input as d
 }
 
 test_missing_type_on_one_side_is_reported if {
 	d := t_input([t_pair("launch_template", "lt-1", "lt-9", "web", [
-		{"attribute": "instance_type", "primary": "m5.large", "standby": null},
+		{"attribute": "instance_type", "primary": "m5.large"},
 	])])
 	findings := deny with input as d
 	count(findings) == 1

@@ -1,5 +1,7 @@
 package drready.rules.launch_template_missing
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EC2-003",
 	"title": "Launch template has no counterpart in the standby region",
@@ -35,12 +37,7 @@ deny contains finding if {
 		"resource": template.arn,
 		"site": "primary",
 		"message": sprintf("Launch template %s in primary region %s has no counterpart in standby region %s, so instances cannot be launched from it there.", [
-			label(template), input.primary.region, input.standby.region,
+			lib.label(template), input.primary.region, input.standby.region,
 		]),
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id

@@ -32,6 +32,7 @@ test_paired_templates_pass if {
 		{t_arn("us-east-1", "lt-0web"): t_arn("us-west-2", "lt-9web")},
 	)
 	count(deny) == 0 with input as d
+	applicable == {t_arn("us-east-1", "lt-0web")} with input as d
 }
 
 test_only_primary_templates_are_applicable if {

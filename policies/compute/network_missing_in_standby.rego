@@ -1,5 +1,7 @@
 package drready.rules.network_missing_in_standby
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-NET-001",
 	"title": "Network resource used by primary workloads has no standby twin",
@@ -7,7 +9,7 @@ metadata := {
 	"category": "compute",
 	"inputs": ["ec2"],
 	"why": concat(" ", [
-		"A VPC, subnet or security group that live primary instances or primary launch templates (default and latest versions) use has no twin in the standby region; the VPCs of used subnets and security groups count as used.",
+		"A VPC, subnet or security group that live primary instances or primary launch templates (the version that launches: the default version, else the latest) use has no twin in the standby region; the VPCs of used subnets and security groups count as used.",
 		"Instances cannot be launched without a subnet, and a workload launched into a different security group either cannot be reached or is exposed more than in the primary.",
 		"Networks are the slowest part to rebuild during an outage: CIDR planning, route tables, NAT, endpoints, peering and firewall rules all have to exist before the first instance can start.",
 		"Twins are found by the pairing (dr:pair tag, name after region-token rewriting); a resource named the same in a non-unique way (several default security groups) cannot be paired by name and needs a dr:pair tag.",
@@ -27,52 +29,38 @@ metadata := {
 	],
 }
 
-gone_states := {"terminated", "shutting-down"}
-
 index_name := {"vpc": "vpcs", "subnet": "subnets", "security_group": "security_groups"}
 
 kind_label := {"vpc": "VPC", "subnet": "Subnet", "security_group": "Security group"}
 
-is_set(value) if {
-	is_string(value)
-	value != ""
-}
-
 # Direct references: {user ARN, kind, id}.
 refs contains {"user": instance.arn, "kind": "vpc", "id": instance.vpc_id} if {
 	some instance in input.primary.ec2.instances
-	not instance.state in gone_states
-	is_set(instance.vpc_id)
+	lib.live(instance)
+	lib.is_set(instance.vpc_id)
 }
 
 refs contains {"user": instance.arn, "kind": "subnet", "id": instance.subnet_id} if {
 	some instance in input.primary.ec2.instances
-	not instance.state in gone_states
-	is_set(instance.subnet_id)
+	lib.live(instance)
+	lib.is_set(instance.subnet_id)
 }
 
 refs contains {"user": instance.arn, "kind": "security_group", "id": group} if {
 	some instance in input.primary.ec2.instances
-	not instance.state in gone_states
+	lib.live(instance)
 	some group in object.get(instance, "security_group_ids", [])
 }
 
-# The versions launches use: the default one ($Default) and the latest one ($Latest).
-template_versions contains [template, version] if {
-	some template in input.primary.ec2.launch_templates
-	some key in ["default_version", "latest_version"]
-	version := template[key]
-	is_object(version)
-}
-
+# Launch templates use what the version that launches names (lib.launch_version).
 refs contains {"user": template.arn, "kind": "security_group", "id": group} if {
-	some [template, version] in template_versions
-	some group in version.security_group_ids
+	some template in input.primary.ec2.launch_templates
+	some group in lib.launch_version(template).security_group_ids
 }
 
 refs contains {"user": template.arn, "kind": "subnet", "id": subnet} if {
-	some [template, version] in template_versions
-	some subnet in version.subnet_ids
+	some template in input.primary.ec2.launch_templates
+	some subnet in lib.launch_version(template).subnet_ids
 }
 
 # kind -> id -> ARNs of the primary instances and launch templates that use it.
@@ -88,7 +76,7 @@ used.vpc[vpc_id] contains user if {
 	some ref in refs
 	ref.kind != "vpc"
 	vpc_id := input.index.primary[index_name[ref.kind]][ref.id].vpc_id
-	is_set(vpc_id)
+	lib.is_set(vpc_id)
 	user := ref.user
 }
 
@@ -111,13 +99,8 @@ deny contains finding if {
 		"resource": resource.arn,
 		"site": "primary",
 		"message": sprintf("%s %s in primary region %s is used by %d primary instance(s)/launch template(s) but has no twin in standby region %s, so the workload has no network to start in there.", [
-			kind_label[kind], label(resource), input.primary.region, count(users), input.standby.region,
+			kind_label[kind], lib.label(resource), input.primary.region, count(users), input.standby.region,
 		]),
 		"related": sort(users),
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id

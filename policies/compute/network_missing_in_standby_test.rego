@@ -1,5 +1,7 @@
 package drready.rules.network_missing_in_standby
 
+import data.drready.testlib
+
 t_arn(kind, id) := sprintf("arn:aws:ec2:us-east-1:111111111111:%s/%s", [kind, id])
 
 t_twin(kind, id) := sprintf("arn:aws:ec2:us-west-2:111111111111:%s/%s", [kind, id])
@@ -14,7 +16,7 @@ t_template(id, groups, subnets) := {
 	"latest_version": {"version_number": 1, "security_group_ids": groups, "subnet_ids": subnets},
 }
 
-t_net(kind, id, name, vpc) := {"arn": t_arn(kind, id), "id": id, "name": name, "region": "us-east-1", "account": "111111111111", "vpc_id": vpc}
+t_net(kind, id, name, vpc) := testlib.compact({"arn": t_arn(kind, id), "id": id, "name": name, "region": "us-east-1", "account": "111111111111", "vpc_id": vpc})
 
 # Primary network: vpc-1 with subnet-a, subnet-b, sg-web, sg-db; vpc-2 with sg-other.
 t_index := {"primary": {
@@ -87,6 +89,7 @@ test_unused_network_is_not_applicable if {
 	d := t_input([t_instance("i-1", "running", "vpc-1", "subnet-a", ["sg-web"])], [], t_without(t_arn("security-group", "sg-db")))
 	count(deny) == 0 with input as d
 	not t_arn("security-group", "sg-db") in applicable with input as d
+	applicable == {t_arn("vpc", "vpc-1"), t_arn("subnet", "subnet-a"), t_arn("security-group", "sg-web")} with input as d
 }
 
 test_terminated_instances_use_nothing if {
@@ -102,16 +105,17 @@ test_unknown_ids_are_not_judged if {
 }
 
 test_template_without_versions_uses_nothing if {
-	template := object.union(t_template("lt-1", ["sg-db"], []), {"latest_version": null, "default_version": null})
+	template := object.remove(t_template("lt-1", ["sg-db"], []), ["latest_version"])
 	d := t_input([], [template], {})
 	count(applicable) == 0 with input as d
 }
 
-test_default_version_counts_too if {
+test_default_version_counts_not_the_latest if {
 	template := object.union(t_template("lt-1", ["sg-web"], []), {"default_version": {"version_number": 1, "security_group_ids": ["sg-db"], "subnet_ids": []}})
 	d := t_input([], [template], t_without(t_arn("security-group", "sg-db")))
 	findings := deny with input as d
 	{f.resource | some f in findings} == {t_arn("security-group", "sg-db")}
+	applicable == {t_arn("security-group", "sg-db"), t_arn("vpc", "vpc-1")} with input as d
 }
 
 test_metadata if {

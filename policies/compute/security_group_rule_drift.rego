@@ -1,5 +1,7 @@
 package drready.rules.security_group_rule_drift
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-NET-002",
 	"title": "Standby security group has different ingress rules than its primary twin",
@@ -27,11 +29,6 @@ metadata := {
 	],
 }
 
-group_pairs contains pair if {
-	some pair in input.parity.pairs
-	pair.kind == "security_group"
-}
-
 vpc_cidr_token := "the VPC CIDR"
 
 # The CIDR of the VPC a group lives in, or "" when unknown.
@@ -53,7 +50,7 @@ cidr_token(raw, cidr) := vpc_cidr_token if {
 } else := raw
 
 # pair -> [rules only in the primary, rules only in the standby], after canonicalization.
-differences(pair) := [only_primary, only_standby] if {
+ingress_differences(pair) := [only_primary, only_standby] if {
 	some drift in pair.drift
 	drift.attribute == "ingress"
 	primary_cidr := vpc_cidr("primary", pair.primary_id)
@@ -65,12 +62,12 @@ differences(pair) := [only_primary, only_standby] if {
 }
 
 applicable contains pair.primary if {
-	some pair in group_pairs
+	some pair in input.parity.by_kind.security_group
 }
 
 deny contains finding if {
-	some pair in group_pairs
-	[only_primary, only_standby] := differences(pair)
+	some pair in input.parity.by_kind.security_group
+	[only_primary, only_standby] := ingress_differences(pair)
 	count(only_primary) + count(only_standby) > 0
 	parts := array.concat(
 		[sprintf("only in the primary: %s", [rule_list(only_primary)]) | count(only_primary) > 0],
@@ -80,15 +77,15 @@ deny contains finding if {
 		"resource": pair.primary,
 		"site": "primary",
 		"message": sprintf("Security group %s in primary region %s and its standby twin %s in %s allow different inbound traffic; %s.", [
-			group_label(pair.primary_id, pair.name), input.primary.region, pair.standby_id, input.standby.region, concat("; ", parts),
+			lib.id_label(pair.primary_id, object.get(pair, "name", "")), input.primary.region, pair.standby_id, input.standby.region, concat("; ", parts),
 		]),
 		"related": [pair.standby],
 	}
 }
 
-rule_list(rules) := concat(", ", sort([describe(rule) | some rule in rules]))
+rule_list(rules) := concat(", ", sort([rule_text(rule) | some rule in rules]))
 
-describe(rule) := sprintf("%s from %s", [ports(rule), sources(rule)])
+rule_text(rule) := sprintf("%s from %s", [ports(rule), sources(rule)])
 
 # sprintf's %d mangles negative numbers in regorus, so ports are printed with %v; a port of -1
 # (ICMP "all types") reads as all ports.
@@ -117,10 +114,4 @@ source_group_label(id) := sprintf("%s (%s)", [id, input.index.standby.security_g
 	input.index.standby.security_groups[id].name != ""
 } else := sprintf("%s (%s, primary, no standby twin)", [id, input.index.primary.security_groups[id].name]) if {
 	input.index.primary.security_groups[id]
-} else := id
-
-group_label(id, name) := sprintf("%s (%s)", [id, name]) if {
-	is_string(name)
-	name != ""
-	name != id
 } else := id

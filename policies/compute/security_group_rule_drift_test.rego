@@ -1,13 +1,16 @@
 package drready.rules.security_group_rule_drift
 
+import data.drready.testlib
+
 t_primary_arn(id) := sprintf("arn:aws:ec2:us-east-1:111111111111:security-group/%s", [id])
 
 t_standby_arn(id) := sprintf("arn:aws:ec2:us-west-2:111111111111:security-group/%s", [id])
 
-t_rule(protocol, from, to, cidrs, groups) := {
+# Ports given as null are left out (protocols without ports).
+t_rule(protocol, from, to, cidrs, groups) := testlib.compact({
 	"protocol": protocol, "from_port": from, "to_port": to, "cidr_ipv4": cidrs, "cidr_ipv6": [],
 	"source_security_group_ids": groups, "prefix_list_ids": [],
-}
+})
 
 t_pair(primary_id, standby_id, name, drift) := {
 	"kind": "security_group",
@@ -32,7 +35,7 @@ t_input(pairs) := {
 			"vpcs": {"vpc-s": {"id": "vpc-s", "cidr_block": "10.20.0.0/16"}},
 		},
 	},
-	"parity": {"pairs": pairs},
+	"parity": {"pairs": pairs, "by_kind": {kind: [p | some p in pairs; p.kind == kind] | some kind in {p.kind | some p in pairs}}},
 }
 
 test_rule_missing_in_standby_is_denied if {
@@ -81,6 +84,7 @@ test_own_vpc_cidrs_are_equivalent if {
 		"standby": [t_rule("tcp", 9100, 9100, ["10.20.0.0/16"], [])],
 	}])])
 	count(deny) == 0 with input as d
+	applicable == {t_primary_arn("sg-web")} with input as d
 }
 
 test_other_vpc_cidr_is_a_difference if {
@@ -112,9 +116,9 @@ test_other_drift_and_other_kinds_are_ignored if {
 }
 
 test_rules_are_described if {
-	describe(t_rule("icmp", -1, -1, [], [])) == "icmp all ports from no source"
-	describe(t_rule("tcp", 0, 65535, ["10.0.0.0/8"], [])) == "tcp 0-65535 from 10.0.0.0/8"
-	describe(t_rule("tcp", 443, 443, ["0.0.0.0/0"], [])) == "tcp 443 from 0.0.0.0/0"
+	rule_text(t_rule("icmp", -1, -1, [], [])) == "icmp all ports from no source"
+	rule_text(t_rule("tcp", 0, 65535, ["10.0.0.0/8"], [])) == "tcp 0-65535 from 10.0.0.0/8"
+	rule_text(t_rule("tcp", 443, 443, ["0.0.0.0/0"], [])) == "tcp 443 from 0.0.0.0/0"
 }
 
 test_metadata if {

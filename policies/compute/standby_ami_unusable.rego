@@ -1,5 +1,7 @@
 package drready.rules.standby_ami_unusable
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EC2-007",
 	"title": "Standby launch template uses an AMI that is not available or is deprecated",
@@ -7,7 +9,7 @@ metadata := {
 	"category": "compute",
 	"inputs": ["ec2"],
 	"why": concat(" ", [
-		"The AMI that the default or the latest version of this standby launch template launches (the versions $Default and $Latest use) exists in the standby account but is not in the available state (pending, failed, deregistered, ...) or has passed its deprecation time.",
+		"The AMI that this standby launch template launches (from its default version, what $Default, instances and Auto Scaling use; the latest version when there is no default) exists in the standby account but is not in the available state (pending, failed, deregistered, ...) or has passed its deprecation time.",
 		"Launches from an image that is not available fail, and a deprecated image disappears from DescribeImages results and from the automation that looks it up, and is usually deregistered soon after by the same lifecycle policy.",
 		"The standby fleet then cannot start on the day of the disaster, although the template and the copy both look present.",
 		"An AMI id the standby account does not have at all is DR-EC2-004's finding, not this rule's. Deprecation is compared with the snapshot's collection time, not the current time.",
@@ -27,22 +29,15 @@ metadata := {
 	],
 }
 
-# template ARN -> [version number, image] for the AMIs in the standby inventory that its default
-# ($Default) and latest ($Latest) versions launch.
-uses[template.arn] contains [version.version_number, image] if {
-	some template in input.standby.ec2.launch_templates
-	some key in ["default_version", "latest_version"]
-	version := template[key]
-	is_object(version)
-	image := input.index.standby.images[version.image_id]
-}
+# The image in the standby inventory that the launching version of a template uses.
+launch_image(template) := input.index.standby.images[lib.launch_version(template).image_id]
 
 deprecated(image) if {
 	is_string(image.deprecation_time)
 	time.parse_rfc3339_ns(image.deprecation_time) <= input.now_ns
 }
 
-problems(image) := [p |
+image_problems(image) := [p |
 	some p in [
 		state_problem(image),
 		deprecation_problem(image),
@@ -58,28 +53,22 @@ deprecation_problem(image) := sprintf("was deprecated at %s", [image.deprecation
 	deprecated(image)
 } else := ""
 
-applicable contains arn if {
-	some arn, _ in uses
+applicable contains template.arn if {
+	some template in input.standby.ec2.launch_templates
+	launch_image(template)
 }
 
 deny contains finding if {
 	some template in input.standby.ec2.launch_templates
-	bad := [[number, image] |
-		some [number, image] in uses[template.arn]
-		count(problems(image)) > 0
-	]
-	count(bad) > 0
+	image := launch_image(template)
+	problems := image_problems(image)
+	count(problems) > 0
 	finding := {
 		"resource": template.arn,
 		"site": "standby",
-		"message": sprintf("Standby launch template %s in %s: %s, so launches from it fail or break when the image is deregistered.", [
-			label(template), input.standby.region, concat("; ", sort([sprintf("version %v uses AMI %s, which %s", [number, label(image), concat(" and ", problems(image))]) | some [number, image] in bad])),
+		"message": sprintf("Standby launch template %s in %s: version %v uses AMI %s, which %s, so launches from it fail or break when the image is deregistered.", [
+			lib.label(template), input.standby.region, lib.launch_version(template).version_number, lib.label(image), concat(" and ", problems),
 		]),
-		"related": sort({image.arn | some [_, image] in bad}),
+		"related": [image.arn],
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id

@@ -1,6 +1,8 @@
 package drready.rules.standby_ami_unusable
 
-t_template_arn(id) := sprintf("arn:aws:ec2:us-west-2:222222222222:launch-template/%s", [id])
+import data.drready.testlib
+
+t_template_arn(id) := testlib.standby_template_arn(id)
 
 t_image_arn(id) := sprintf("arn:aws:ec2:us-west-2::image/%s", [id])
 
@@ -16,10 +18,11 @@ t_template2(id, default_image, latest_image) := {
 	"default_version": {"version_number": 3, "image_id": default_image},
 }
 
-t_image(id, state, deprecation_time) := {
+# deprecation_time null: not deprecated (the field is left out).
+t_image(id, state, deprecation_time) := testlib.compact({
 	"arn": t_image_arn(id), "id": id, "name": "acme-web-20261021", "region": "us-west-2", "account": "222222222222",
 	"state": state, "deprecation_time": deprecation_time,
-}
+})
 
 t_input(templates, images) := {
 	"now": "2026-11-20T10:00:00Z",
@@ -63,6 +66,7 @@ test_available_ami_passes if {
 test_future_deprecation_passes if {
 	d := t_input([t_template("lt-9", "ami-1")], [t_image("ami-1", "available", "2026-11-20T10:00:01Z")])
 	count(deny) == 0 with input as d
+	applicable == {t_template_arn("lt-9")} with input as d
 }
 
 test_deprecation_exactly_now_is_denied if {
@@ -76,7 +80,7 @@ test_ami_missing_from_inventory_is_left_to_dr_ec2_004 if {
 	count(deny) == 0 with input as d
 }
 
-test_default_version_is_judged_too if {
+test_default_version_is_judged_not_the_latest if {
 	d := t_input([t_template2("lt-9", "ami-2", "ami-1")], [t_image("ami-1", "available", null), t_image("ami-2", "failed", null)])
 	findings := deny with input as d
 	count(findings) == 1
@@ -84,19 +88,23 @@ test_default_version_is_judged_too if {
 	f.related == [t_image_arn("ami-2")]
 	contains(f.message, "version 3 uses AMI ami-2 (acme-web-20261021), which is failed")
 	not contains(f.message, "version 4")
+	healthy_default := t_input([t_template2("lt-9", "ami-1", "ami-2")], [t_image("ami-1", "available", null), t_image("ami-2", "failed", null)])
+	count(deny) == 0 with input as healthy_default
+	applicable == {t_template_arn("lt-9")} with input as healthy_default
 }
 
-test_both_versions_are_named_in_one_finding if {
-	d := t_input([t_template2("lt-9", "ami-2", "ami-1")], [t_image("ami-1", "pending", null), t_image("ami-2", "failed", null)])
+test_latest_version_is_judged_without_a_default if {
+	template := object.remove(t_template2("lt-9", "ami-2", "ami-1"), ["default_version"])
+	d := t_input([template], [t_image("ami-1", "pending", null), t_image("ami-2", "available", null)])
 	findings := deny with input as d
 	count(findings) == 1
 	some f in findings
-	f.related == [t_image_arn("ami-1"), t_image_arn("ami-2")]
-	contains(f.message, "version 3 uses AMI ami-2 (acme-web-20261021), which is failed; version 4 uses AMI ami-1 (acme-web-20261021), which is pending")
+	f.related == [t_image_arn("ami-1")]
+	contains(f.message, "version 4 uses AMI ami-1 (acme-web-20261021), which is pending")
 }
 
 test_template_without_versions_is_not_applicable if {
-	template := object.union(t_template("lt-9", "ami-1"), {"latest_version": null, "default_version": null})
+	template := object.remove(t_template("lt-9", "ami-1"), ["latest_version", "default_version"])
 	d := t_input([template], [t_image("ami-1", "failed", null)])
 	count(applicable) == 0 with input as d
 	count(deny) == 0 with input as d

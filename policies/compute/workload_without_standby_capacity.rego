@@ -1,5 +1,7 @@
 package drready.rules.workload_without_standby_capacity
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EC2-006",
 	"title": "Primary workload has no capacity to run in the standby",
@@ -7,10 +9,10 @@ metadata := {
 	"category": "compute",
 	"inputs": ["ec2"],
 	"why": concat(" ", [
-		"A workload is the set of live primary instances sharing the app tag (input.config.app_tag, default app); this one has neither a launch template nor an instance in the standby region, or, as a warm-standby workload, no running standby instance.",
+		"A workload is the set of primary resources sharing the app tag (input.config.app_tag, default app), as drready computes it (input.workloads); this one has live primary instances but neither a launch template nor an instance in the standby region, or, as a warm-standby workload, no running standby instance.",
 		"A pilot-light workload must at least be launchable in the standby (a template or stopped instances to start); a warm-standby workload promises a running, scaled-down copy that takes traffic within minutes.",
 		"Without them the workload has to be rebuilt by hand during the outage, far beyond the RTO, and a warm-standby workload without a running instance is really a pilot light with a longer recovery than planned.",
-		"The tier comes from the tier tag (input.config.tier_tag, dr:tier) of the workload's primary instances: warm-standby if any instance says so, else the tag's value, else the objectives' default_tier. A standby launch template belongs to the workload when it carries the same app tag or is the twin of a template the workload's instances were launched from; a standby instance when it carries the app tag or is the twin of one of its instances. Instances without the app tag form no workload and are not judged.",
+		"The tier comes from the tier tag (input.config.tier_tag, dr:tier) of the workload's primary resources: warm-standby if any says so, else the smallest value, else the objectives' default_tier. A standby launch template belongs to the workload when it carries the same app tag or is the twin of one of the workload's primary templates (tagged, or the template a member instance was launched from); a standby instance when it is live and carries the app tag or is the twin of one of its instances. Workloads without a live primary instance (only buckets, say) and instances without the app tag are not judged.",
 		"The finding's resource is the synthetic key arn:aws:ec2:PRIMARY_REGION:PRIMARY_ACCOUNT:workload/APP.",
 	]),
 	"remediation": "Create a launch template for the workload in the standby region (pilot light), and for a warm-standby workload keep at least one instance of it running there.",
@@ -27,89 +29,35 @@ metadata := {
 	],
 }
 
-gone_states := {"terminated", "shutting-down"}
-
-live(instance) if not instance.state in gone_states
-
-app_of(resource) := app if {
-	app := resource.tags[input.config.app_tag]
-	is_string(app)
-	app != ""
+# Workloads that run on primary instances; the others have no capacity to compare.
+judged contains workload if {
+	some workload in input.workloads
+	count(workload.primary.instances) > 0
 }
 
-# app -> its live primary instances.
-workloads[app] contains instance if {
-	some instance in input.primary.ec2.instances
-	live(instance)
-	app := app_of(instance)
-}
-
-# primary instance ARN -> app.
-app_of_instance[instance.arn] := app if {
-	some app, instances in workloads
-	some instance in instances
-}
-
-standby_templates[app] contains template.arn if {
-	some template in input.standby.ec2.launch_templates
-	app := app_of(template)
-	workloads[app]
-}
-
-standby_templates[app] contains twin if {
-	some app, instances in workloads
-	some instance in instances
-	template := input.index.primary.launch_templates[instance.launch_template_id]
-	twin := input.parity.standby_of[template.arn]
-}
-
-standby_instances[app] contains instance if {
-	some instance in input.standby.ec2.instances
-	live(instance)
-	app := app_of(instance)
-	workloads[app]
-}
-
-standby_instances[app] contains instance if {
-	some instance in input.standby.ec2.instances
-	live(instance)
-	app := app_of_instance[input.parity.primary_of[instance.arn]]
-}
-
-tier(app) := "warm-standby" if {
-	some instance in workloads[app]
-	instance.tags[input.config.tier_tag] == "warm-standby"
-} else := value if {
-	values := sort({v |
-		some instance in workloads[app]
-		v := instance.tags[input.config.tier_tag]
-		is_string(v)
-		v != ""
-	})
-	count(values) > 0
-	value := values[0]
-} else := input.objectives.default_tier
-
-workload_key(app) := sprintf("arn:aws:ec2:%s:%s:workload/%s", [input.primary.region, input.primary.account, app])
-
-applicable contains workload_key(app) if {
-	some app, _ in workloads
+applicable contains workload.key if {
+	some workload in judged
 }
 
 deny contains finding if {
-	some app, instances in workloads
-	templates := {arn | some arn in standby_templates[app]}
-	standby := {instance | some instance in standby_instances[app]}
-	message := gap(app, tier(app), count(instances), templates, standby)
+	some workload in judged
+	instances := workload.primary.instances
+	templates := workload.standby.launch_templates
+	standby := [instance |
+		some arn in workload.standby.instances
+		instance := input.index.standby.by_arn[arn]
+		lib.live(instance)
+	]
+	message := capacity_gap(workload.name, workload.tier, count(instances), templates, standby)
 	finding := {
-		"resource": workload_key(app),
+		"resource": workload.key,
 		"site": "primary",
 		"message": message,
-		"related": sort([i.arn | some i in instances]),
+		"related": sort(instances),
 	}
 }
 
-gap(app, workload_tier, n, templates, standby) := sprintf("Workload %s (%s, %d primary instance(s) in %s) has no launch template and no instance in standby region %s, so nothing can run it there after a failover.", [
+capacity_gap(app, workload_tier, n, templates, standby) := sprintf("Workload %s (%s, %d primary instance(s) in %s) has no launch template and no instance in standby region %s, so nothing can run it there after a failover.", [
 	app, workload_tier, n, input.primary.region, input.standby.region,
 ]) if {
 	count(templates) == 0

@@ -1,5 +1,7 @@
 package drready.rules.ebs_snapshot_copy_stale
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EBS-002",
 	"title": "Newest standby copy of a volume's snapshots is older than the RPO",
@@ -27,14 +29,6 @@ metadata := {
 	],
 }
 
-ns_per_second := 1000000000
-
-# The last '/'-separated part of an ARN: the snapshot id of a snapshot ARN.
-arn_id(arn) := id if {
-	parts := split(arn, "/")
-	id := parts[count(parts) - 1]
-}
-
 # volume id -> the recovery points the standby holds: completed primary snapshots of the volume
 # with a completed standby copy, by the primary snapshot's start time.
 points[volume_id] contains point if {
@@ -43,9 +37,9 @@ points[volume_id] contains point if {
 	volume_id := snapshot.volume_id
 	is_string(volume_id)
 	is_string(snapshot.start_time)
-	copy_arn := input.parity.standby_of[snapshot.arn]
-	input.index.standby.snapshots[arn_id(copy_arn)].state == "completed"
-	point := {"ns": time.parse_rfc3339_ns(snapshot.start_time), "snapshot": snapshot, "copy": copy_arn}
+	copy := lib.twin_of(snapshot.arn)
+	copy.state == "completed"
+	point := {"ns": time.parse_rfc3339_ns(snapshot.start_time), "snapshot": snapshot, "copy": copy.arn}
 }
 
 # The newest recovery point; equal start times are broken by snapshot id, so there is one.
@@ -65,32 +59,15 @@ applicable contains volume.arn if {
 deny contains finding if {
 	some volume in input.primary.ec2.volumes
 	point := newest_point(volume.id)
-	age := floor((input.now_ns - point.ns) / ns_per_second)
+	age := lib.seconds(input.now_ns - point.ns)
 	age > input.objectives.rpo_seconds
 	finding := {
 		"resource": volume.arn,
 		"site": "primary",
 		"message": sprintf("Volume %s in primary region %s: the newest snapshot copied to standby region %s is %s (started %s), %s old, older than the %s RPO.", [
-			label(volume), input.primary.region, input.standby.region, point.snapshot.id, point.snapshot.start_time,
-			duration(age), duration(input.objectives.rpo_seconds),
+			lib.label(volume), input.primary.region, input.standby.region, point.snapshot.id, point.snapshot.start_time,
+			lib.duration(age), lib.duration(input.objectives.rpo_seconds),
 		]),
 		"related": [point.snapshot.arn, point.copy],
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id
-
-# A human duration: 2d 7h, 31h 1m, 24h, 15m, 45s.
-duration(seconds) := sprintf("%dd %dh", [floor(seconds / 86400), floor((seconds % 86400) / 3600)]) if {
-	seconds >= 172800
-} else := sprintf("%dh %dm", [floor(seconds / 3600), floor((seconds % 3600) / 60)]) if {
-	seconds >= 3600
-	seconds % 3600 != 0
-} else := sprintf("%dh", [floor(seconds / 3600)]) if {
-	seconds >= 3600
-} else := sprintf("%dm", [floor(seconds / 60)]) if {
-	seconds >= 60
-} else := sprintf("%ds", [floor(seconds)])

@@ -1,5 +1,7 @@
 package drready.rules.ebs_snapshot_not_copied
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-EBS-001",
 	"title": "Newest EBS snapshot of a volume has no copy in the standby region",
@@ -39,16 +41,11 @@ deny contains finding if {
 		"resource": volume.arn,
 		"site": "primary",
 		"message": sprintf("Volume %s in primary region %s: its newest snapshot %s (%s) has no copy in standby region %s.", [
-			label(volume), input.primary.region, snapshot.id, started(snapshot), input.standby.region,
+			lib.label(volume), input.primary.region, snapshot.id, started(snapshot), input.standby.region,
 		]),
 		"related": [snapshot.arn],
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id
 
 started(snapshot) := sprintf("started %s", [snapshot.start_time]) if {
 	is_string(snapshot.start_time)

@@ -1,10 +1,12 @@
 package drready.rules.ebs_snapshot_not_copied
 
-t_volume_arn(id) := sprintf("arn:aws:ec2:us-east-1:111111111111:volume/%s", [id])
+import data.drready.testlib
+
+t_volume_arn(id) := testlib.volume_arn(id)
 
 t_snapshot_arn(id) := sprintf("arn:aws:ec2:us-east-1::snapshot/%s", [id])
 
-t_volume(id, name) := {"arn": t_volume_arn(id), "id": id, "name": name, "region": "us-east-1", "account": "111111111111", "size_gib": 100, "state": "in-use"}
+t_volume(id, name) := testlib.volume(id, name)
 
 t_snapshot(id, volume_id, start_time) := {
 	"arn": t_snapshot_arn(id), "id": id, "name": "", "region": "us-east-1", "account": "111111111111",

@@ -1,5 +1,7 @@
 package drready.rules.s3_failback_replication_missing
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-S3-007",
 	"title": "Standby bucket does not replicate back to the primary for failback",
@@ -29,26 +31,18 @@ metadata := {
 
 failback if input.objectives.failback == true
 
-# Name of the bucket a replication destination ARN (arn:aws:s3:::NAME) points at.
-destination_name(destination_arn) := name if {
-	parts := split(destination_arn, ":")
-	name := parts[count(parts) - 1]
-}
-
 # standby bucket name -> primary buckets that replicate into it through an enabled rule.
 sources_of[name] contains bucket.name if {
 	failback
 	some bucket in input.primary.s3.buckets
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-	name := destination_name(object.get(rule.destination, "bucket", ""))
+	some rule in lib.enabled_rules(bucket)
+	name := lib.destination_of(rule)
 	input.index.standby.buckets[name]
 }
 
 replicates_back(standby_bucket, sources) if {
-	some rule in standby_bucket.replication.rules
-	rule.status == "Enabled"
-	destination_name(object.get(rule.destination, "bucket", "")) in sources
+	some rule in lib.enabled_rules(standby_bucket)
+	lib.destination_of(rule) in sources
 }
 
 applicable contains input.index.standby.buckets[name].arn if {

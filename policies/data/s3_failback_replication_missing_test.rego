@@ -1,6 +1,9 @@
 package drready.rules.s3_failback_replication_missing
 
-t_bucket(name, region, rules) := {
+import data.drready.testlib
+
+# rules null: the bucket has no replication configuration (the field is left out).
+t_bucket(name, region, rules) := testlib.compact({
 	"arn": sprintf("arn:aws:s3:::%s", [name]),
 	"id": name,
 	"name": name,
@@ -8,14 +11,14 @@ t_bucket(name, region, rules) := {
 	"account": "111111111111",
 	"versioning": "Enabled",
 	"replication": t_replication(rules),
-}
+})
 
 t_replication(rules) := null if {
 	rules == null
 } else := {"role": "arn:aws:iam::111111111111:role/s3-replication", "rules": rules}
 
 t_rule(id, status, destination) := {
-	"id": id, "status": status, "priority": 1, "prefix": null, "filter_tags": {},
+	"id": id, "status": status, "priority": 1, "filter_tags": {},
 	"destination": {"bucket": sprintf("arn:aws:s3:::%s", [destination])},
 }
 
@@ -79,6 +82,7 @@ test_replica_of_two_sources_may_replicate_back_to_either if {
 	other := t_bucket("app-data-2", "us-east-1", [t_rule("dr", "Enabled", "app-data-usw2")])
 	d := t_input([t_source, other], [t_bucket("app-data-usw2", "us-west-2", [t_rule("failback", "Enabled", "app-data-2")])], true)
 	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data-usw2"} with input as d
 	d2 := t_input([t_source, other], [t_bucket("app-data-usw2", "us-west-2", null)], true)
 	some f in deny with input as d2
 	f.related == ["arn:aws:s3:::app-data", "arn:aws:s3:::app-data-2"]

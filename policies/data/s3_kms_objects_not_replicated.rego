@@ -1,5 +1,7 @@
 package drready.rules.s3_kms_objects_not_replicated
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-S3-006",
 	"title": "SSE-KMS objects of the bucket are not replicated to the standby",
@@ -31,26 +33,8 @@ kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 
 uses_kms(bucket) if bucket.encryption.sse_algorithm in kms_algorithms
 
-# Name of the bucket a replication destination ARN (arn:aws:s3:::NAME) points at.
-destination_name(destination_arn) := name if {
-	parts := split(destination_arn, ":")
-	name := parts[count(parts) - 1]
-}
-
-# Enabled rules of a bucket that write to a bucket of the standby site.
-standby_rules(bucket) := [rule |
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-	input.index.standby.buckets[destination_name(object.get(rule.destination, "bucket", ""))]
-]
-
-is_set(value) if {
-	is_string(value)
-	value != ""
-}
-
 # What is wrong with one rule, if anything.
-problems(rule) := [p |
+rule_problems(rule) := [p |
 	some p in [
 		no_selection(rule),
 		key_problem(rule),
@@ -63,7 +47,7 @@ no_selection(rule) := "" if {
 } else := "does not select SSE-KMS encrypted objects"
 
 key_problem(rule) := "names no replica KMS key" if {
-	not is_set(object.get(rule.destination, "replica_kms_key_id", null))
+	not lib.is_set(rule.destination.replica_kms_key_id)
 } else := sprintf("names replica key %s in %s, not in standby region %s", [key, key_region, input.standby.region]) if {
 	key := rule.destination.replica_kms_key_id
 	startswith(key, "arn:")
@@ -74,15 +58,15 @@ key_problem(rule) := "names no replica KMS key" if {
 applicable contains bucket.arn if {
 	some bucket in input.primary.s3.buckets
 	uses_kms(bucket)
-	count(standby_rules(bucket)) > 0
+	count(lib.standby_rules(bucket)) > 0
 }
 
 deny contains finding if {
 	some bucket in input.primary.s3.buckets
 	uses_kms(bucket)
-	gaps := [sprintf("rule %s %s", [rule_label(rule), concat(" and ", problems(rule))]) |
-		some rule in standby_rules(bucket)
-		count(problems(rule)) > 0
+	gaps := [sprintf("rule %s %s", [lib.rule_label(rule), concat(" and ", rule_problems(rule))]) |
+		some rule in lib.standby_rules(bucket)
+		count(rule_problems(rule)) > 0
 	]
 	count(gaps) > 0
 	finding := {
@@ -93,8 +77,3 @@ deny contains finding if {
 		]),
 	}
 }
-
-rule_label(rule) := rule.id if {
-	is_string(rule.id)
-	rule.id != ""
-} else := "without id"

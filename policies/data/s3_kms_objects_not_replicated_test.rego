@@ -1,5 +1,7 @@
 package drready.rules.s3_kms_objects_not_replicated
 
+import data.drready.testlib
+
 t_standby_key := "arn:aws:kms:us-west-2:111111111111:key/2222aaaa-0000-4000-a000-000000000002"
 
 t_primary_key := "arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-a000-000000000001"
@@ -15,13 +17,14 @@ t_bucket(name, algorithm, rules) := {
 	"replication": {"role": "arn:aws:iam::111111111111:role/s3-replication", "rules": rules},
 }
 
+# replica_key null: the destination names no replica key (the field is left out).
 t_rule(id, status, destination, select_kms, replica_key) := {
-	"id": id, "status": status, "priority": 1, "prefix": null, "filter_tags": {},
-	"destination": {"bucket": sprintf("arn:aws:s3:::%s", [destination]), "replica_kms_key_id": replica_key},
+	"id": id, "status": status, "priority": 1, "filter_tags": {},
+	"destination": testlib.compact({"bucket": sprintf("arn:aws:s3:::%s", [destination]), "replica_kms_key_id": replica_key}),
 	"sse_kms_encrypted_objects": select_kms,
 }
 
-t_standby_bucket(name) := {"arn": sprintf("arn:aws:s3:::%s", [name]), "id": name, "name": name, "region": "us-west-2", "account": "111111111111", "versioning": "Enabled", "replication": null}
+t_standby_bucket(name) := testlib.standby_bucket(name)
 
 # The standby holds app-data-usw2; app-data-euw1 lives in a third region.
 t_input(buckets) := {
@@ -67,6 +70,7 @@ test_selection_with_standby_key_passes if {
 test_bare_key_id_is_accepted if {
 	d := t_input([t_bucket("app-data", "aws:kms", [t_rule("dr", "Enabled", "app-data-usw2", true, "2222aaaa-0000-4000-a000-000000000002")])])
 	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_dsse_kms_is_judged if {
@@ -81,7 +85,7 @@ test_sse_s3_bucket_is_not_applicable if {
 }
 
 test_unencrypted_bucket_is_not_applicable if {
-	b := object.union(t_bucket("app-data", "aws:kms", [t_rule("dr", "Enabled", "app-data-usw2", false, null)]), {"encryption": null})
+	b := object.remove(t_bucket("app-data", "aws:kms", [t_rule("dr", "Enabled", "app-data-usw2", false, null)]), ["encryption"])
 	count(applicable) == 0 with input as t_input([b])
 	count(deny) == 0 with input as t_input([b])
 }
@@ -92,7 +96,9 @@ test_rules_to_other_regions_and_disabled_rules_are_ignored if {
 		t_rule("old", "Disabled", "app-data-usw2", false, null),
 		t_rule("dr", "Enabled", "app-data-usw2", true, t_standby_key),
 	]
-	count(deny) == 0 with input as t_input([t_bucket("app-data", "aws:kms", rules)])
+	d := t_input([t_bucket("app-data", "aws:kms", rules)])
+	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_kms_bucket_replicating_elsewhere_is_not_applicable if {

@@ -1,5 +1,7 @@
 package drready.rules.s3_replication_destination_missing
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-S3-002",
 	"title": "S3 bucket replicates to no bucket in the standby region",
@@ -27,23 +29,8 @@ metadata := {
 	],
 }
 
-# Name of the bucket a replication destination ARN (arn:aws:s3:::NAME) points at.
-# Bucket names contain no ':', so the last ':'-separated part is the name in every partition.
-destination_name(destination_arn) := name if {
-	parts := split(destination_arn, ":")
-	name := parts[count(parts) - 1]
-}
-
-has_enabled_rule(bucket) if {
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-}
-
 # Destination bucket names of the bucket's enabled rules ("" when a rule names none).
-destinations(bucket) := {destination_name(object.get(rule.destination, "bucket", "")) |
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-}
+destinations(bucket) := {lib.destination_of(rule) | some rule in lib.enabled_rules(bucket)}
 
 replicates_to_standby(bucket) if {
 	some name in destinations(bucket)
@@ -52,12 +39,12 @@ replicates_to_standby(bucket) if {
 
 applicable contains bucket.arn if {
 	some bucket in input.primary.s3.buckets
-	has_enabled_rule(bucket)
+	lib.has_enabled_rule(bucket)
 }
 
 deny contains finding if {
 	some bucket in input.primary.s3.buckets
-	has_enabled_rule(bucket)
+	lib.has_enabled_rule(bucket)
 	not replicates_to_standby(bucket)
 	finding := {
 		"resource": bucket.arn,

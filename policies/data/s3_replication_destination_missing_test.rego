@@ -1,18 +1,12 @@
 package drready.rules.s3_replication_destination_missing
 
-t_bucket(name, rules) := {
-	"arn": sprintf("arn:aws:s3:::%s", [name]),
-	"id": name,
-	"name": name,
-	"region": "us-east-1",
-	"account": "111111111111",
-	"versioning": "Enabled",
-	"replication": {"role": "arn:aws:iam::111111111111:role/s3-replication", "rules": rules},
-}
+import data.drready.testlib
+
+t_bucket(name, rules) := testlib.bucket(name, rules)
 
 t_rule(status, destination) := {"id": "dr", "status": status, "destination": {"bucket": sprintf("arn:aws:s3:::%s", [destination])}}
 
-t_standby_bucket(name) := {"arn": sprintf("arn:aws:s3:::%s", [name]), "id": name, "name": name, "region": "us-west-2", "account": "111111111111", "versioning": "Enabled", "replication": null}
+t_standby_bucket(name) := testlib.standby_bucket(name)
 
 # The standby inventory holds app-data-usw2 only; app-data-euw1 lives in a third region.
 t_input(buckets) := {
@@ -32,12 +26,16 @@ test_destination_in_another_region_is_denied if {
 }
 
 test_destination_in_standby_passes if {
-	count(deny) == 0 with input as t_input([t_bucket("app-data", [t_rule("Enabled", "app-data-usw2")])])
+	d := t_input([t_bucket("app-data", [t_rule("Enabled", "app-data-usw2")])])
+	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_one_enabled_rule_to_standby_is_enough if {
 	rules := [t_rule("Enabled", "app-data-euw1"), t_rule("Enabled", "app-data-usw2")]
-	count(deny) == 0 with input as t_input([t_bucket("app-data", rules)])
+	d := t_input([t_bucket("app-data", rules)])
+	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_disabled_rule_to_standby_does_not_count if {
@@ -58,7 +56,7 @@ test_empty_destination_is_denied if {
 }
 
 test_only_buckets_with_an_enabled_rule_are_applicable if {
-	unreplicated := object.union(t_bucket("logs", []), {"replication": null})
+	unreplicated := object.remove(t_bucket("logs", []), ["replication"])
 	disabled := t_bucket("archive", [t_rule("Disabled", "archive-euw1")])
 	replicated := t_bucket("app-data", [t_rule("Enabled", "app-data-usw2")])
 	d := t_input([unreplicated, disabled, replicated])
@@ -66,9 +64,10 @@ test_only_buckets_with_an_enabled_rule_are_applicable if {
 	count(deny) == 0 with input as d
 }
 
-test_destination_name_parsing if {
-	destination_name("arn:aws:s3:::my-bucket") == "my-bucket"
-	destination_name("arn:aws-cn:s3:::my-bucket") == "my-bucket"
+test_rule_without_destination_is_denied if {
+	b := t_bucket("app-data", [{"id": "dr", "status": "Enabled"}])
+	some f in deny with input as t_input([b])
+	contains(f.message, "replicates to no destination bucket")
 }
 
 test_metadata if {

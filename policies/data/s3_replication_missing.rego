@@ -1,5 +1,7 @@
 package drready.rules.s3_replication_missing
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-S3-001",
 	"title": "S3 bucket is not replicated to the standby region",
@@ -33,23 +35,18 @@ applicable contains bucket.arn if {
 
 deny contains finding if {
 	some bucket in input.primary.s3.buckets
-	not has_enabled_rule(bucket)
+	not lib.has_enabled_rule(bucket)
 	finding := {
 		"resource": bucket.arn,
 		"site": "primary",
 		"message": sprintf("Bucket %s in primary region %s %s, so its objects are never copied to standby region %s.", [
-			bucket.name, input.primary.region, gap(bucket), input.standby.region,
+			bucket.name, input.primary.region, replication_gap(bucket), input.standby.region,
 		]),
 	}
 }
 
-has_enabled_rule(bucket) if {
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-}
-
-gap(bucket) := "has no replication configuration" if {
-	object.get(bucket, "replication", null) == null
+replication_gap(bucket) := "has no replication configuration" if {
+	not is_object(bucket.replication)
 } else := "has a replication configuration without rules" if {
 	count(object.get(bucket.replication, "rules", [])) == 0
 } else := "has only disabled replication rules"

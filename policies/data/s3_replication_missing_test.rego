@@ -1,6 +1,9 @@
 package drready.rules.s3_replication_missing
 
-t_bucket(name, replication) := {
+import data.drready.testlib
+
+# replication null: the bucket has no replication configuration (the field is left out).
+t_bucket(name, replication) := testlib.compact({
 	"arn": sprintf("arn:aws:s3:::%s", [name]),
 	"id": name,
 	"name": name,
@@ -8,7 +11,7 @@ t_bucket(name, replication) := {
 	"account": "111111111111",
 	"versioning": "Enabled",
 	"replication": replication,
-}
+})
 
 t_replication(status) := {
 	"role": "arn:aws:iam::111111111111:role/s3-replication",
@@ -31,7 +34,9 @@ test_bucket_without_replication_is_denied if {
 }
 
 test_bucket_with_enabled_rule_passes if {
-	count(deny) == 0 with input as t_input([t_bucket("app-data", t_replication("Enabled"))])
+	d := t_input([t_bucket("app-data", t_replication("Enabled"))])
+	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_only_disabled_rules_is_denied if {
@@ -50,7 +55,9 @@ test_one_enabled_among_disabled_rules_passes if {
 			{"id": "dr", "status": "Enabled", "destination": {"bucket": "arn:aws:s3:::app-data-usw2"}},
 		],
 	}
-	count(deny) == 0 with input as t_input([t_bucket("app-data", config)])
+	d := t_input([t_bucket("app-data", config)])
+	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_empty_rules_is_denied if {

@@ -1,5 +1,7 @@
 package drready.rules.s3_replication_partial
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-S3-004",
 	"title": "S3 replication to the standby covers only part of the bucket",
@@ -27,24 +29,7 @@ metadata := {
 	],
 }
 
-# Name of the bucket a replication destination ARN (arn:aws:s3:::NAME) points at.
-destination_name(destination_arn) := name if {
-	parts := split(destination_arn, ":")
-	name := parts[count(parts) - 1]
-}
-
-# Enabled rules of a bucket that write to a bucket of the standby site.
-standby_rules(bucket) := [rule |
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-	input.index.standby.buckets[destination_name(object.get(rule.destination, "bucket", ""))]
-]
-
-has_prefix(rule) if {
-	prefix := object.get(rule, "prefix", null)
-	is_string(prefix)
-	prefix != ""
-}
+has_prefix(rule) if lib.is_set(rule.prefix)
 
 has_tag_filter(rule) if count(object.get(rule, "filter_tags", {})) > 0
 
@@ -56,19 +41,19 @@ selects_everything(rule) if {
 # Buckets replicating to the standby at all; buckets that do not are DR-S3-001/002's findings.
 applicable contains bucket.arn if {
 	some bucket in input.primary.s3.buckets
-	count(standby_rules(bucket)) > 0
+	count(lib.standby_rules(bucket)) > 0
 }
 
 deny contains finding if {
 	some bucket in input.primary.s3.buckets
-	rules := standby_rules(bucket)
+	rules := lib.standby_rules(bucket)
 	count(rules) > 0
 	not any_selects_everything(rules)
 	finding := {
 		"resource": bucket.arn,
 		"site": "primary",
 		"message": sprintf("Bucket %s in primary region %s replicates to standby region %s only through filtered rules (%s), so objects outside these filters are not in the standby.", [
-			bucket.name, input.primary.region, input.standby.region, concat("; ", sort([describe(rule) | some rule in rules])),
+			bucket.name, input.primary.region, input.standby.region, concat("; ", sort([rule_filters_text(rule) | some rule in rules])),
 		]),
 	}
 }
@@ -78,12 +63,7 @@ any_selects_everything(rules) if {
 	selects_everything(rule)
 }
 
-describe(rule) := sprintf("rule %s: %s", [rule_label(rule), concat(" and ", filters(rule))])
-
-rule_label(rule) := rule.id if {
-	is_string(rule.id)
-	rule.id != ""
-} else := "without id"
+rule_filters_text(rule) := sprintf("rule %s: %s", [lib.rule_label(rule), concat(" and ", filters(rule))])
 
 filters(rule) := array.concat(prefix_filter(rule), tag_filter(rule))
 

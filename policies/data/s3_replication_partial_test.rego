@@ -1,21 +1,16 @@
 package drready.rules.s3_replication_partial
 
-t_bucket(name, rules) := {
-	"arn": sprintf("arn:aws:s3:::%s", [name]),
-	"id": name,
-	"name": name,
-	"region": "us-east-1",
-	"account": "111111111111",
-	"versioning": "Enabled",
-	"replication": {"role": "arn:aws:iam::111111111111:role/s3-replication", "rules": rules},
-}
+import data.drready.testlib
 
-t_rule(id, status, destination, prefix, tags) := {
+t_bucket(name, rules) := testlib.bucket(name, rules)
+
+# prefix null: the rule has no prefix (the field is left out).
+t_rule(id, status, destination, prefix, tags) := testlib.compact({
 	"id": id, "status": status, "priority": 1, "prefix": prefix, "filter_tags": tags,
 	"destination": {"bucket": sprintf("arn:aws:s3:::%s", [destination])},
-}
+})
 
-t_standby_bucket(name) := {"arn": sprintf("arn:aws:s3:::%s", [name]), "id": name, "name": name, "region": "us-west-2", "account": "111111111111", "versioning": "Enabled", "replication": null}
+t_standby_bucket(name) := testlib.standby_bucket(name)
 
 # The standby holds app-data-usw2; app-data-euw1 lives in a third region.
 t_input(buckets) := {
@@ -59,6 +54,7 @@ test_unfiltered_rule_passes if {
 test_empty_prefix_selects_everything if {
 	d := t_input([t_bucket("app-data", [t_rule("dr", "Enabled", "app-data-usw2", "", {})])])
 	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_one_unfiltered_rule_among_filtered_passes if {
@@ -66,7 +62,9 @@ test_one_unfiltered_rule_among_filtered_passes if {
 		t_rule("hot", "Enabled", "app-data-usw2", "hot/", {}),
 		t_rule("all", "Enabled", "app-data-usw2", null, {}),
 	]
-	count(deny) == 0 with input as t_input([t_bucket("app-data", rules)])
+	d := t_input([t_bucket("app-data", rules)])
+	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_several_filtered_rules_are_listed if {
@@ -98,7 +96,7 @@ test_disabled_unfiltered_rule_does_not_count if {
 }
 
 test_buckets_not_replicating_to_standby_are_not_applicable if {
-	unreplicated := object.union(t_bucket("logs", []), {"replication": null})
+	unreplicated := object.remove(t_bucket("logs", []), ["replication"])
 	elsewhere := t_bucket("archive", [t_rule("archive", "Enabled", "app-data-euw1", "x/", {})])
 	disabled := t_bucket("old", [t_rule("dr", "Disabled", "app-data-usw2", "x/", {})])
 	d := t_input([unreplicated, elsewhere, disabled])

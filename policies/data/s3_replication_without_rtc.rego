@@ -1,5 +1,7 @@
 package drready.rules.s3_replication_without_rtc
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-S3-005",
 	"title": "S3 replication to the standby has no Replication Time Control under a tight RPO",
@@ -31,50 +33,24 @@ rtc_seconds := 900
 
 tight_rpo if input.objectives.rpo_seconds <= rtc_seconds
 
-# Name of the bucket a replication destination ARN (arn:aws:s3:::NAME) points at.
-destination_name(destination_arn) := name if {
-	parts := split(destination_arn, ":")
-	name := parts[count(parts) - 1]
-}
-
-# Enabled rules of a bucket that write to a bucket of the standby site.
-standby_rules(bucket) := [rule |
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-	input.index.standby.buckets[destination_name(object.get(rule.destination, "bucket", ""))]
-]
-
 has_rtc(rule) if rule.destination.replication_time_control == true
 
 applicable contains bucket.arn if {
 	tight_rpo
 	some bucket in input.primary.s3.buckets
-	count(standby_rules(bucket)) > 0
+	count(lib.standby_rules(bucket)) > 0
 }
 
 deny contains finding if {
 	tight_rpo
 	some bucket in input.primary.s3.buckets
-	without := [rule_label(rule) | some rule in standby_rules(bucket); not has_rtc(rule)]
+	without := [lib.rule_label(rule) | some rule in lib.standby_rules(bucket); not has_rtc(rule)]
 	count(without) > 0
 	finding := {
 		"resource": bucket.arn,
 		"site": "primary",
 		"message": sprintf("Bucket %s in primary region %s replicates to standby region %s without Replication Time Control (rule %s), so nothing bounds replication lag below the %s RPO.", [
-			bucket.name, input.primary.region, input.standby.region, concat(", ", sort(without)), duration(input.objectives.rpo_seconds),
+			bucket.name, input.primary.region, input.standby.region, concat(", ", sort(without)), lib.duration(input.objectives.rpo_seconds),
 		]),
 	}
 }
-
-rule_label(rule) := rule.id if {
-	is_string(rule.id)
-	rule.id != ""
-} else := "without id"
-
-duration(seconds) := sprintf("%dh", [seconds / 3600]) if {
-	seconds >= 3600
-	seconds % 3600 == 0
-} else := sprintf("%dm", [seconds / 60]) if {
-	seconds >= 60
-	seconds % 60 == 0
-} else := sprintf("%ds", [seconds])

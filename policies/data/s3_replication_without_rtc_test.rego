@@ -1,21 +1,15 @@
 package drready.rules.s3_replication_without_rtc
 
-t_bucket(name, rules) := {
-	"arn": sprintf("arn:aws:s3:::%s", [name]),
-	"id": name,
-	"name": name,
-	"region": "us-east-1",
-	"account": "111111111111",
-	"versioning": "Enabled",
-	"replication": {"role": "arn:aws:iam::111111111111:role/s3-replication", "rules": rules},
-}
+import data.drready.testlib
+
+t_bucket(name, rules) := testlib.bucket(name, rules)
 
 t_rule(id, status, destination, rtc) := {
-	"id": id, "status": status, "priority": 1, "prefix": null, "filter_tags": {},
+	"id": id, "status": status, "priority": 1, "filter_tags": {},
 	"destination": {"bucket": sprintf("arn:aws:s3:::%s", [destination]), "replication_time_control": rtc, "metrics": rtc},
 }
 
-t_standby_bucket(name) := {"arn": sprintf("arn:aws:s3:::%s", [name]), "id": name, "name": name, "region": "us-west-2", "account": "111111111111", "versioning": "Enabled", "replication": null}
+t_standby_bucket(name) := testlib.standby_bucket(name)
 
 t_objectives(rpo) := {"rpo_seconds": rpo, "rto_seconds": 14400, "dns_ttl_max_seconds": 60, "failback": false, "default_tier": "pilot-light"}
 
@@ -75,11 +69,13 @@ test_rules_to_other_regions_and_disabled_rules_are_ignored if {
 		t_rule("old", "Disabled", "app-data-usw2", false),
 		t_rule("dr", "Enabled", "app-data-usw2", true),
 	]
-	count(deny) == 0 with input as t_input([t_bucket("app-data", rules)], 900)
+	d := t_input([t_bucket("app-data", rules)], 900)
+	count(deny) == 0 with input as d
+	applicable == {"arn:aws:s3:::app-data"} with input as d
 }
 
 test_buckets_not_replicating_to_standby_are_not_applicable if {
-	unreplicated := object.union(t_bucket("logs", []), {"replication": null})
+	unreplicated := object.remove(t_bucket("logs", []), ["replication"])
 	elsewhere := t_bucket("archive", [t_rule("archive", "Enabled", "app-data-euw1", false)])
 	d := t_input([unreplicated, elsewhere], 60)
 	count(applicable) == 0 with input as d
@@ -91,11 +87,9 @@ test_missing_rtc_field_counts_as_disabled if {
 	count(deny) == 1 with input as t_input([t_bucket("app-data", [rule])], 900)
 }
 
-test_duration_labels if {
-	duration(900) == "15m"
-	duration(3600) == "1h"
-	duration(90) == "90s"
-	duration(45) == "45s"
+test_rpo_below_a_minute_is_named_in_seconds if {
+	some f in deny with input as t_input([t_bucket("app-data", [t_rule("dr", "Enabled", "app-data-usw2", false)])], 45)
+	contains(f.message, "below the 45s RPO")
 }
 
 test_metadata if {

@@ -1,5 +1,7 @@
 package drready.rules.s3_versioning_disabled
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-S3-003",
 	"title": "S3 bucket on a replication path has versioning disabled",
@@ -26,30 +28,23 @@ metadata := {
 	],
 }
 
-# Name of the bucket a replication destination ARN (arn:aws:s3:::NAME) points at.
-destination_name(destination_arn) := name if {
-	parts := split(destination_arn, ":")
-	name := parts[count(parts) - 1]
-}
-
 # Primary buckets with a replication configuration (site primary).
 replicated_sources contains bucket if {
 	some bucket in input.primary.s3.buckets
-	object.get(bucket, "replication", null) != null
+	is_object(bucket.replication)
 }
 
 # Standby buckets that receive replication from an enabled rule of a primary bucket (site standby).
 standby_destinations contains destination if {
 	some bucket in input.primary.s3.buckets
-	some rule in bucket.replication.rules
-	rule.status == "Enabled"
-	destination := input.index.standby.buckets[destination_name(rule.destination.bucket)]
+	some rule in lib.enabled_rules(bucket)
+	destination := input.index.standby.buckets[lib.destination_of(rule)]
 }
 
-versioning_enabled(bucket) if object.get(bucket, "versioning", null) == "Enabled"
+versioning_enabled(bucket) if bucket.versioning == "Enabled"
 
 versioning_label(bucket) := "suspended" if {
-	object.get(bucket, "versioning", null) == "Suspended"
+	bucket.versioning == "Suspended"
 } else := "never enabled"
 
 applicable contains bucket.arn if {

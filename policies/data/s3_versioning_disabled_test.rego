@@ -1,6 +1,9 @@
 package drready.rules.s3_versioning_disabled
 
-t_bucket(name, region, versioning, replication) := {
+import data.drready.testlib
+
+# versioning null: never enabled; replication null: none (the fields are left out).
+t_bucket(name, region, versioning, replication) := testlib.compact({
 	"arn": sprintf("arn:aws:s3:::%s", [name]),
 	"id": name,
 	"name": name,
@@ -8,7 +11,7 @@ t_bucket(name, region, versioning, replication) := {
 	"account": "111111111111",
 	"versioning": versioning,
 	"replication": replication,
-}
+})
 
 t_replication(status, destination) := {
 	"role": "arn:aws:iam::111111111111:role/s3-replication",

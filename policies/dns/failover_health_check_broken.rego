@@ -1,5 +1,7 @@
 package drready.rules.failover_health_check_broken
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-DNS-003",
 	"title": "Failover record refers to a missing, disabled or inverted health check",
@@ -26,29 +28,11 @@ metadata := {
 	],
 }
 
-# Every failover record, PRIMARY or SECONDARY, with its group.
-records contains [group, record] if {
-	some group in input.parity.failover
-	some role in ["primary", "secondary"]
-	record := group[role]
-	is_object(record)
-}
-
-has_health_check(record) if {
-	health_check_id := object.get(record, "health_check_id", null)
-	is_string(health_check_id)
-	health_check_id != ""
-}
-
 # Route 53 is global per account: a record's health check lives in the record's account.
-site_of(record) := "primary" if {
-	record.account == input.primary.account
-} else := "standby"
-
 problem(record) := sprintf("names health check %s, which does not exist in account %s", [record.health_check_id, record.account]) if {
-	not input.index[site_of(record)].health_checks[record.health_check_id]
-} else := sprintf("uses health check %s, which is %s", [check_label(check), concat(" and ", states)]) if {
-	check := input.index[site_of(record)].health_checks[record.health_check_id]
+	not input.index[lib.site_of(record)].health_checks[record.health_check_id]
+} else := sprintf("uses health check %s, which is %s", [lib.label(check), concat(" and ", states)]) if {
+	check := input.index[lib.site_of(record)].health_checks[record.health_check_id]
 	states := [state |
 		some [flag, state] in [["disabled", "disabled (always healthy)"], ["inverted", "inverted (healthy while the endpoint is down)"]]
 		object.get(check, flag, false) == true
@@ -57,29 +41,19 @@ problem(record) := sprintf("names health check %s, which does not exist in accou
 }
 
 applicable contains record.arn if {
-	some [_, record] in records
-	has_health_check(record)
+	some [_, record] in lib.failover_records
+	lib.has_health_check(record)
 }
 
 deny contains finding if {
-	some [group, record] in records
-	has_health_check(record)
+	some [group, record] in lib.failover_records
+	lib.has_health_check(record)
 	text := problem(record)
 	finding := {
 		"resource": record.arn,
-		"site": site_of(record),
+		"site": lib.site_of(record),
 		"message": sprintf("%s failover record %s %s%s in hosted zone %s %s, so Route 53 cannot tell whether its endpoint is healthy and fails over wrongly or not at all.", [
-			record.failover, group.name, group.type, set_label(record), group.zone_id, text,
+			record.failover, group.name, group.type, lib.set_label(record), group.zone_id, text,
 		]),
 	}
 }
-
-set_label(record) := sprintf(" (set %s)", [record.set_identifier]) if {
-	is_string(record.set_identifier)
-	record.set_identifier != ""
-} else := ""
-
-check_label(check) := sprintf("%s (%s)", [check.id, check.name]) if {
-	object.get(check, "name", "") != ""
-	check.name != check.id
-} else := check.id

@@ -1,12 +1,15 @@
 package drready.rules.failover_health_check_broken
 
-t_arn(set_id) := sprintf("arn:aws:route53:::hostedzone/Z1/recordset/app.example.com./A/%s", [set_id])
+import data.drready.testlib
 
-t_record(failover, set_id, account, health_check_id) := {
+t_arn(set_id) := testlib.record_arn("app.example.com.", set_id)
+
+# health_check_id null: the record has none (the field is left out).
+t_record(failover, set_id, account, health_check_id) := testlib.compact({
 	"arn": t_arn(set_id), "id": sprintf("app.example.com./A/%s", [set_id]), "name": "app.example.com.", "region": "global", "account": account,
 	"zone_id": "Z1", "type": "A", "ttl": 60, "set_identifier": set_id, "failover": failover,
-	"health_check_id": health_check_id, "alias_target": null, "values": ["192.0.2.10"],
-}
+	"health_check_id": health_check_id, "values": ["192.0.2.10"],
+})
 
 t_check(id, disabled, inverted) := {
 	"arn": sprintf("arn:aws:route53:::healthcheck/%s", [id]), "id": id, "name": "app-primary", "region": "global", "account": "111111111111",
@@ -20,7 +23,7 @@ t_input(primary, secondary, primary_checks, standby_checks) := {
 		"primary": {"health_checks": {c.id: c | some c in primary_checks}},
 		"standby": {"health_checks": {c.id: c | some c in standby_checks}},
 	},
-	"parity": {"failover": [{"zone_id": "Z1", "name": "app.example.com.", "type": "A", "primary": primary, "secondary": secondary}]},
+	"parity": {"failover": [testlib.compact({"zone_id": "Z1", "name": "app.example.com.", "type": "A", "primary": primary, "secondary": secondary})]},
 }
 
 test_missing_health_check_is_denied if {
@@ -84,6 +87,7 @@ test_health_check_is_looked_up_in_the_records_account if {
 	standby_record := t_record("SECONDARY", "usw2", "222222222222", "hc-9")
 	ok := t_input(null, standby_record, [], [t_check("hc-9", false, false)])
 	count(deny) == 0 with input as ok
+	applicable == {t_arn("usw2")} with input as ok
 	wrong := t_input(null, standby_record, [t_check("hc-9", false, false)], [])
 	findings := deny with input as wrong
 	count(findings) == 1

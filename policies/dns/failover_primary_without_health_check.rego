@@ -1,5 +1,7 @@
 package drready.rules.failover_primary_without_health_check
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-DNS-002",
 	"title": "PRIMARY failover record has no health check",
@@ -25,29 +27,18 @@ metadata := {
 	],
 }
 
-failover_groups contains group if {
-	some group in input.parity.failover
-	object.get(group, "primary", null) != null
-}
-
-has_health_check(record) if {
-	health_check_id := object.get(record, "health_check_id", null)
-	is_string(health_check_id)
-	health_check_id != ""
-}
-
 evaluates_target_health(record) if {
 	record.alias_target.evaluate_target_health == true
 }
 
 applicable contains group.primary.arn if {
-	some group in failover_groups
+	some group in lib.primary_failover_groups
 }
 
 deny contains finding if {
-	some group in failover_groups
+	some group in lib.primary_failover_groups
 	record := group.primary
-	not has_health_check(record)
+	not lib.has_health_check(record)
 	not evaluates_target_health(record)
 	finding := {
 		"resource": record.arn,

@@ -1,23 +1,26 @@
 package drready.rules.failover_primary_without_health_check
 
-t_arn(name, set_id) := sprintf("arn:aws:route53:::hostedzone/Z1/recordset/%s/A/%s", [name, set_id])
+import data.drready.testlib
 
-t_record(name, failover, set_id, health_check_id, alias_target) := {
+t_arn(name, set_id) := testlib.record_arn(name, set_id)
+
+# health_check_id, alias_target null: none (the field is left out).
+t_record(name, failover, set_id, health_check_id, alias_target) := testlib.compact({
 	"arn": t_arn(name, set_id), "id": t_arn(name, set_id), "name": name, "region": "global", "account": "111111111111",
 	"zone_id": "Z1", "type": "A", "ttl": 60, "set_identifier": set_id, "failover": failover,
 	"health_check_id": health_check_id, "alias_target": alias_target, "values": [],
-}
+})
 
 t_alias(evaluate) := {"dns_name": "lb-1.us-east-1.elb.amazonaws.com.", "hosted_zone_id": "Z35SXDOTRQ7X7K", "evaluate_target_health": evaluate}
 
 t_input(primary) := {
 	"primary": {"account": "111111111111", "region": "us-east-1"},
 	"standby": {"account": "111111111111", "region": "us-west-2"},
-	"parity": {"failover": [{
+	"parity": {"failover": [testlib.compact({
 		"zone_id": "Z1", "name": "app.example.com.", "type": "A",
 		"primary": primary,
 		"secondary": t_record("app.example.com.", "SECONDARY", "standby", null, null),
-	}]},
+	})]},
 }
 
 test_primary_without_health_check_is_denied if {
@@ -44,6 +47,7 @@ test_primary_with_health_check_passes if {
 test_alias_evaluating_target_health_passes if {
 	d := t_input(t_record("app.example.com.", "PRIMARY", "primary", null, t_alias(true)))
 	count(deny) == 0 with input as d
+	applicable == {t_arn("app.example.com.", "primary")} with input as d
 }
 
 test_alias_not_evaluating_target_health_is_denied if {
@@ -59,7 +63,7 @@ test_secondary_without_health_check_is_not_judged if {
 		"primary": {"account": "111111111111", "region": "us-east-1"},
 		"standby": {"account": "111111111111", "region": "us-west-2"},
 		"parity": {"failover": [{
-			"zone_id": "Z1", "name": "app.example.com.", "type": "A", "primary": null,
+			"zone_id": "Z1", "name": "app.example.com.", "type": "A",
 			"secondary": t_record("app.example.com.", "SECONDARY", "standby", null, null),
 		}]},
 	}

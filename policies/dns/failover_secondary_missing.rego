@@ -1,5 +1,7 @@
 package drready.rules.failover_secondary_missing
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-DNS-001",
 	"title": "Failover record has a PRIMARY but no SECONDARY",
@@ -25,18 +27,13 @@ metadata := {
 	],
 }
 
-failover_groups contains group if {
-	some group in input.parity.failover
-	object.get(group, "primary", null) != null
-}
-
 applicable contains group.primary.arn if {
-	some group in failover_groups
+	some group in lib.primary_failover_groups
 }
 
 deny contains finding if {
-	some group in failover_groups
-	object.get(group, "secondary", null) == null
+	some group in lib.primary_failover_groups
+	not is_object(group.secondary)
 	finding := {
 		"resource": group.primary.arn,
 		"site": "primary",

@@ -1,14 +1,17 @@
 package drready.rules.failover_secondary_missing
 
-t_arn(name, set_id) := sprintf("arn:aws:route53:::hostedzone/Z1/recordset/%s/A/%s", [name, set_id])
+import data.drready.testlib
+
+t_arn(name, set_id) := testlib.record_arn(name, set_id)
 
 t_record(name, failover, set_id) := {
 	"arn": t_arn(name, set_id), "id": t_arn(name, set_id), "name": name, "region": "global", "account": "111111111111",
 	"zone_id": "Z1", "type": "A", "ttl": 60, "set_identifier": set_id, "failover": failover,
-	"health_check_id": "hc-1", "alias_target": null, "values": ["192.0.2.10"],
+	"health_check_id": "hc-1", "values": ["192.0.2.10"],
 }
 
-t_group(name, primary, secondary) := {"zone_id": "Z1", "name": name, "type": "A", "primary": primary, "secondary": secondary}
+# A side given as null has no record (the field is left out).
+t_group(name, primary, secondary) := testlib.compact({"zone_id": "Z1", "name": name, "type": "A", "primary": primary, "secondary": secondary})
 
 t_input(groups) := {
 	"primary": {"account": "111111111111", "region": "us-east-1"},

@@ -1,5 +1,7 @@
 package drready.rules.failover_secondary_targets_primary
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-DNS-004",
 	"title": "SECONDARY failover record points at the primary region",
@@ -31,12 +33,12 @@ secondaries contains group if {
 	is_object(group.secondary)
 }
 
-normalize(target) := trim_prefix(trim_suffix(lower(target), "."), "dualstack.")
+normalize_target(target) := trim_prefix(trim_suffix(lower(target), "."), "dualstack.")
 
 # The targets a record answers with: its values and its alias DNS name.
-targets(record) := {normalize(value) | some value in object.get(record, "values", [])} | alias_targets(record)
+targets(record) := {normalize_target(value) | some value in object.get(record, "values", [])} | alias_targets(record)
 
-alias_targets(record) := {normalize(record.alias_target.dns_name)} if {
+alias_targets(record) := {normalize_target(record.alias_target.dns_name)} if {
 	is_string(record.alias_target.dns_name)
 } else := set()
 
@@ -51,10 +53,6 @@ reason(target, group) := "the PRIMARY's target" if {
 	contains(target, lower(input.primary.region))
 }
 
-site_of(record) := "primary" if {
-	record.account == input.primary.account
-} else := "standby"
-
 applicable contains group.secondary.arn if {
 	some group in secondaries
 }
@@ -66,15 +64,10 @@ deny contains finding if {
 	count(wrong) > 0
 	finding := {
 		"resource": record.arn,
-		"site": site_of(record),
+		"site": lib.site_of(record),
 		"message": sprintf("SECONDARY failover record %s %s%s in hosted zone %s points at %s, so a failover sends clients back to primary region %s instead of standby region %s.", [
-			group.name, group.type, set_label(record), group.zone_id, concat(", ", sort(wrong)), input.primary.region, input.standby.region,
+			group.name, group.type, lib.set_label(record), group.zone_id, concat(", ", sort(wrong)), input.primary.region, input.standby.region,
 		]),
 		"related": [group.primary.arn | is_object(group.primary)],
 	}
 }
-
-set_label(record) := sprintf(" (set %s)", [record.set_identifier]) if {
-	is_string(record.set_identifier)
-	record.set_identifier != ""
-} else := ""

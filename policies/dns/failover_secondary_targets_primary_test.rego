@@ -1,12 +1,15 @@
 package drready.rules.failover_secondary_targets_primary
 
-t_arn(set_id) := sprintf("arn:aws:route53:::hostedzone/Z1/recordset/app.example.com./A/%s", [set_id])
+import data.drready.testlib
 
-t_record(failover, set_id, values, alias_dns) := {
+t_arn(set_id) := testlib.record_arn("app.example.com.", set_id)
+
+# alias_dns null: not an alias record (alias records have no TTL; absent fields are left out).
+t_record(failover, set_id, values, alias_dns) := testlib.compact({
 	"arn": t_arn(set_id), "id": sprintf("app.example.com./A/%s", [set_id]), "name": "app.example.com.", "region": "global", "account": "111111111111",
 	"zone_id": "Z1", "type": "A", "ttl": t_ttl(alias_dns), "set_identifier": set_id, "failover": failover,
-	"health_check_id": null, "alias_target": t_alias(alias_dns), "values": values,
-}
+	"alias_target": t_alias(alias_dns), "values": values,
+})
 
 t_ttl(alias_dns) := null if is_string(alias_dns) else := 60
 
@@ -19,7 +22,7 @@ t_standby_lb := "dualstack.app-usw2-456.us-west-2.elb.amazonaws.com."
 t_input(primary, secondary) := {
 	"primary": {"account": "111111111111", "region": "us-east-1"},
 	"standby": {"account": "111111111111", "region": "us-west-2"},
-	"parity": {"failover": [{"zone_id": "Z1", "name": "app.example.com.", "type": "A", "primary": primary, "secondary": secondary}]},
+	"parity": {"failover": [testlib.compact({"zone_id": "Z1", "name": "app.example.com.", "type": "A", "primary": primary, "secondary": secondary})]},
 }
 
 test_secondary_alias_to_primary_load_balancer_is_denied if {
@@ -59,6 +62,7 @@ test_standby_endpoint_passes if {
 test_standby_ip_passes if {
 	d := t_input(t_record("PRIMARY", "use1", ["192.0.2.10"], null), t_record("SECONDARY", "usw2", ["198.51.100.7"], null))
 	count(deny) == 0 with input as d
+	applicable == {t_arn("usw2")} with input as d
 }
 
 test_dualstack_prefix_and_case_are_ignored if {

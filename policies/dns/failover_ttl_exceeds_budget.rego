@@ -1,5 +1,7 @@
 package drready.rules.failover_ttl_exceeds_budget
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-DNS-005",
 	"title": "Failover record's TTL exceeds the DNS TTL budget",
@@ -27,36 +29,24 @@ metadata := {
 }
 
 # Every failover record, PRIMARY or SECONDARY, that has a TTL (alias records have none).
-records contains [group, record] if {
-	some group in input.parity.failover
-	some role in ["primary", "secondary"]
-	record := group[role]
-	is_object(record)
+ttl_records contains [group, record] if {
+	some [group, record] in lib.failover_records
 	is_number(record.ttl)
 }
 
-site_of(record) := "primary" if {
-	record.account == input.primary.account
-} else := "standby"
-
 applicable contains record.arn if {
-	some [_, record] in records
+	some [_, record] in ttl_records
 }
 
 deny contains finding if {
-	some [group, record] in records
+	some [group, record] in ttl_records
 	budget := input.objectives.dns_ttl_max_seconds
 	record.ttl > budget
 	finding := {
 		"resource": record.arn,
-		"site": site_of(record),
+		"site": lib.site_of(record),
 		"message": sprintf("%s failover record %s %s%s in hosted zone %s has a TTL of %vs, above the %vs DNS TTL budget, so clients keep the old answer up to %vs after a failover.", [
-			record.failover, group.name, group.type, set_label(record), group.zone_id, record.ttl, budget, record.ttl,
+			record.failover, group.name, group.type, lib.set_label(record), group.zone_id, record.ttl, budget, record.ttl,
 		]),
 	}
 }
-
-set_label(record) := sprintf(" (set %s)", [record.set_identifier]) if {
-	is_string(record.set_identifier)
-	record.set_identifier != ""
-} else := ""

@@ -1,17 +1,20 @@
 package drready.rules.failover_ttl_exceeds_budget
 
+import data.drready.testlib
+
 t_arn(set_id) := sprintf("arn:aws:route53:::hostedzone/Z1/recordset/app.example.com./CNAME/%s", [set_id])
 
-t_record(failover, set_id, ttl) := {
+# ttl null: no TTL (the field is left out).
+t_record(failover, set_id, ttl) := testlib.compact({
 	"arn": t_arn(set_id), "id": sprintf("app.example.com./CNAME/%s", [set_id]), "name": "app.example.com.", "region": "global", "account": "111111111111",
 	"zone_id": "Z1", "type": "CNAME", "ttl": ttl, "set_identifier": set_id, "failover": failover,
-	"health_check_id": null, "alias_target": null, "values": ["lb.example.net"],
-}
+	"values": ["lb.example.net"],
+})
 
 t_input(primary, secondary, budget) := {
 	"primary": {"account": "111111111111", "region": "us-east-1"},
 	"standby": {"account": "222222222222", "region": "us-west-2"},
-	"parity": {"failover": [{"zone_id": "Z1", "name": "app.example.com.", "type": "CNAME", "primary": primary, "secondary": secondary}]},
+	"parity": {"failover": [testlib.compact({"zone_id": "Z1", "name": "app.example.com.", "type": "CNAME", "primary": primary, "secondary": secondary})]},
 	"objectives": {"rpo_seconds": 86400, "rto_seconds": 14400, "dns_ttl_max_seconds": budget, "failback": false, "default_tier": "pilot-light"},
 }
 
@@ -40,6 +43,7 @@ test_ttl_at_budget_passes if {
 test_budget_comes_from_objectives if {
 	d := t_input(t_record("PRIMARY", "use1", 300), null, 300)
 	count(deny) == 0 with input as d
+	applicable == {t_arn("use1")} with input as d
 	findings := deny with input as t_input(t_record("PRIMARY", "use1", 300), null, 30)
 	some f in findings
 	contains(f.message, "above the 30s DNS TTL budget")

@@ -1,24 +1,24 @@
 package drready.rules.iam_policy_pinned_to_primary
 
-t_template_arn(id) := sprintf("arn:aws:ec2:us-west-2:222222222222:launch-template/%s", [id])
+import data.drready.testlib
 
-t_instance_arn(id) := sprintf("arn:aws:ec2:us-west-2:222222222222:instance/%s", [id])
+t_template_arn(id) := testlib.standby_template_arn(id)
 
-t_profile_arn(name) := sprintf("arn:aws:iam::222222222222:instance-profile/%s", [name])
+t_instance_arn(id) := testlib.standby_instance_arn(id)
+
+t_profile_arn(name) := testlib.standby_profile_arn(name)
 
 t_role_arn(name) := sprintf("arn:aws:iam::222222222222:role/%s", [name])
 
+# A template with only a latest version, naming a profile by ARN and/or name (null: left out).
 t_template(id, profile_arn, profile_name) := {
 	"arn": t_template_arn(id), "id": id, "name": id, "region": "us-west-2", "account": "222222222222",
-	"latest_version": {"version_number": 1, "instance_profile_arn": profile_arn, "instance_profile_name": profile_name},
+	"latest_version": testlib.compact({"version_number": 1, "instance_profile_arn": profile_arn, "instance_profile_name": profile_name}),
 }
 
-t_instance(id, state, profile_arn) := {
-	"arn": t_instance_arn(id), "id": id, "name": id, "region": "us-west-2", "account": "222222222222",
-	"state": state, "instance_profile_arn": profile_arn,
-}
+t_instance(id, state, profile_arn) := testlib.standby_instance(id, state, profile_arn)
 
-t_profile(name, roles) := {"arn": t_profile_arn(name), "id": name, "name": name, "region": "global", "account": "222222222222", "roles": roles}
+t_profile(name, roles) := testlib.standby_profile(name, roles)
 
 t_role(name, resources) := {
 	"arn": t_role_arn(name), "id": name, "name": name, "region": "global", "account": "222222222222",
@@ -30,6 +30,7 @@ t_role(name, resources) := {
 # Standby IAM: web-profile -> web-role.
 t_input(templates, instances, role) := {
 	"primary": {"account": "111111111111", "region": "us-east-1"},
+	"rewrites": [["us-east-1", "us-west-2"], ["use1", "usw2"]],
 	"standby": {"account": "222222222222", "region": "us-west-2", "ec2": {"launch_templates": templates, "instances": instances}},
 	"index": {"standby": {
 		"instance_profiles": {"web-profile": t_profile("web-profile", ["web-role"])},
@@ -66,7 +67,9 @@ test_standby_resources_pass if {
 test_primary_resource_with_standby_counterpart_passes if {
 	# failback: the role may reach both regions
 	role := t_role("web-role", ["arn:aws:s3:::acme-prod-use1-web-*", "arn:aws:s3:::acme-prod-usw2-web-*"])
-	count(deny) == 0 with input as t_input([t_template("lt-9", null, "web-profile")], [], role)
+	d := t_input([t_template("lt-9", null, "web-profile")], [], role)
+	count(deny) == 0 with input as d
+	applicable == {t_role_arn("web-role")} with input as d
 }
 
 test_only_the_missing_counterparts_are_listed if {
@@ -78,14 +81,18 @@ test_only_the_missing_counterparts_are_listed if {
 
 test_tokens_must_be_whole_words if {
 	role := t_role("web-role", ["arn:aws:s3:::house1-logs/*", "arn:aws:s3:::acme-*-web/*", "arn:aws:dynamodb:*:222222222222:table/t"])
-	count(deny) == 0 with input as t_input([t_template("lt-9", null, "web-profile")], [], role)
+	d := t_input([t_template("lt-9", null, "web-profile")], [], role)
+	count(deny) == 0 with input as d
+	applicable == {t_role_arn("web-role")} with input as d
 }
 
 test_deny_statements_are_ignored if {
 	role := object.union(t_role("web-role", "arn:aws:s3:::acme-prod-usw2-web-*"), {"inline_policies": [{"name": "guard", "document": {"Statement": [
 		{"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::acme-prod-use1-web-*"},
 	]}}]})
-	count(deny) == 0 with input as t_input([t_template("lt-9", null, "web-profile")], [], role)
+	d := t_input([t_template("lt-9", null, "web-profile")], [], role)
+	count(deny) == 0 with input as d
+	applicable == {t_role_arn("web-role")} with input as d
 }
 
 test_roles_no_standby_workload_uses_are_not_applicable if {
@@ -101,12 +108,42 @@ test_profile_arn_wins_over_name if {
 	count(applicable) == 0 with input as d
 }
 
-test_default_template_version_counts_too if {
+test_default_template_version_is_the_one_judged if {
 	role := t_role("web-role", "arn:aws:s3:::acme-prod-use1-web-*")
-	template := object.union(t_template("lt-9", null, null), {"default_version": {"version_number": 1, "instance_profile_arn": null, "instance_profile_name": "web-profile"}})
+	template := object.union(t_template("lt-9", null, "other-profile"), {"default_version": {"version_number": 2, "instance_profile_name": "web-profile"}})
 	d := t_input([template], [], role)
 	applicable == {t_role_arn("web-role")} with input as d
 	count(deny) == 1 with input as d
+	# the latest version naming web-profile does not count while the default names another one
+	other := object.union(t_template("lt-9", null, "web-profile"), {"default_version": {"version_number": 2, "instance_profile_name": "other-profile"}})
+	count(applicable) == 0 with input as t_input([other], [], role)
+}
+
+test_user_rewrites_pin_too if {
+	role := t_role("web-role", ["arn:aws:s3:::acme-blue-data/*"])
+	d := object.union(t_input([t_template("lt-9", null, "web-profile")], [], role), {"rewrites": [["us-east-1", "us-west-2"], ["use1", "usw2"], ["blue", "green"]]})
+	some f in deny with input as d
+	contains(f.message, "grants arn:aws:s3:::acme-blue-data/* in primary region")
+	both := t_role("web-role", ["arn:aws:s3:::acme-blue-data/*", "arn:aws:s3:::acme-green-data/*"])
+	fixed := object.union(d, {"index": {"standby": {"roles": {"web-role": both}}}})
+	count(deny) == 0 with input as fixed
+	applicable == {t_role_arn("web-role")} with input as fixed
+}
+
+test_tokens_are_literal_text if {
+	regex_literal("prod.use1") == `prod\.use1`
+	role := t_role("web-role", ["arn:aws:s3:::acme-prodxuse1-data/*"])
+	d := object.union(t_input([t_template("lt-9", null, "web-profile")], [], role), {"rewrites": [["prod.use1", "prod.usw2"]]})
+	count(deny) == 0 with input as d
+	applicable == {t_role_arn("web-role")} with input as d
+}
+
+test_nothing_is_pinned_without_rewrites if {
+	# both sites in one region: input.rewrites is empty
+	role := t_role("web-role", "arn:aws:s3:::acme-prod-use1-web-*")
+	d := object.union(t_input([t_template("lt-9", null, "web-profile")], [], role), {"rewrites": []})
+	count(deny) == 0 with input as d
+	applicable == {t_role_arn("web-role")} with input as d
 }
 
 test_metadata if {

@@ -1,5 +1,7 @@
 package drready.rules.iam_role_missing_for_standby
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-IAM-001",
 	"title": "Standby compute references a missing instance profile or role",
@@ -7,7 +9,7 @@ metadata := {
 	"category": "identity",
 	"inputs": ["ec2", "iam"],
 	"why": concat(" ", [
-		"A standby launch template or instance names an IAM instance profile that does not exist in the standby account, has no role, or holds a role that does not exist.",
+		"A standby launch template (the version that launches: its default version, else the latest) or a standby instance names an IAM instance profile that does not exist in the standby account, has no role, or holds a role that does not exist.",
 		"RunInstances fails outright for a launch template with an unknown instance profile, and an instance whose profile has no working role gets no credentials, so the application cannot reach S3, KMS, Secrets Manager or anything else it needs.",
 		"On the day of the disaster the standby fleet either never starts or starts broken, and IAM changes made during the incident take time to propagate.",
 	]),
@@ -27,40 +29,22 @@ metadata := {
 	],
 }
 
-is_set(value) if {
-	is_string(value)
-	value != ""
-}
-
-# Every standby launch template (latest version) and live standby instance that names an
-# instance profile. A template naming both an ARN and a name is resolved by its ARN.
+# Every standby launch template (the version that launches) and live-or-stopped standby instance
+# that names an instance profile, with the profile reference (lib.profile_ref: an ARN wins over a
+# name). This rule, not DR-EC2-004, reports a template's missing instance profile.
 references contains ref if {
 	some template in input.standby.ec2.launch_templates
-	profile_arn := template.latest_version.instance_profile_arn
-	is_set(profile_arn)
-	ref := {"arn": template.arn, "what": "launch template", "label": label(template), "by": "arn", "profile": profile_arn}
-}
-
-references contains ref if {
-	some template in input.standby.ec2.launch_templates
-	version := template.latest_version
-	not is_set(version.instance_profile_arn)
-	profile_name := version.instance_profile_name
-	is_set(profile_name)
-	ref := {"arn": template.arn, "what": "launch template", "label": label(template), "by": "name", "profile": profile_name}
+	profile := lib.profile_ref(lib.launch_version(template))
+	ref := {"arn": template.arn, "what": "launch template", "label": lib.label(template), "profile": profile}
 }
 
 references contains ref if {
 	some instance in input.standby.ec2.instances
 	instance.state != "terminated"
 	profile_arn := instance.instance_profile_arn
-	is_set(profile_arn)
-	ref := {"arn": instance.arn, "what": "instance", "label": label(instance), "by": "arn", "profile": profile_arn}
+	lib.is_set(profile_arn)
+	ref := {"arn": instance.arn, "what": "instance", "label": lib.label(instance), "profile": {"by": "arn", "value": profile_arn}}
 }
-
-profile_of(ref) := input.index.standby.instance_profile_arns[ref.profile] if ref.by == "arn"
-
-profile_of(ref) := input.index.standby.instance_profiles[ref.profile] if ref.by == "name"
 
 roles_of(profile) := roles if {
 	roles := profile.roles
@@ -73,44 +57,39 @@ applicable contains ref.arn if {
 
 deny contains finding if {
 	some ref in references
-	not profile_of(ref)
+	not lib.profile_of("standby", ref.profile)
 	finding := {
 		"resource": ref.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s uses instance profile %s, which does not exist in standby account %s.", [
-			ref.what, ref.label, input.standby.region, ref.profile, input.standby.account,
+			ref.what, ref.label, input.standby.region, ref.profile.value, input.standby.account,
 		]),
 	}
 }
 
 deny contains finding if {
 	some ref in references
-	profile := profile_of(ref)
+	profile := lib.profile_of("standby", ref.profile)
 	count(roles_of(profile)) == 0
 	finding := {
 		"resource": ref.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s uses instance profile %s, which has no role in standby account %s.", [
-			ref.what, ref.label, input.standby.region, ref.profile, input.standby.account,
+			ref.what, ref.label, input.standby.region, ref.profile.value, input.standby.account,
 		]),
 	}
 }
 
 deny contains finding if {
 	some ref in references
-	profile := profile_of(ref)
+	profile := lib.profile_of("standby", ref.profile)
 	missing := {role | some role in roles_of(profile); not input.index.standby.roles[role]}
 	count(missing) > 0
 	finding := {
 		"resource": ref.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s uses instance profile %s, whose role %s does not exist in standby account %s.", [
-			ref.what, ref.label, input.standby.region, ref.profile, concat(", ", sort(missing)), input.standby.account,
+			ref.what, ref.label, input.standby.region, ref.profile.value, concat(", ", sort(missing)), input.standby.account,
 		]),
 	}
 }
-
-label(resource) := sprintf("%s (%s)", [resource.id, resource.name]) if {
-	object.get(resource, "name", "") != ""
-	resource.name != resource.id
-} else := resource.id

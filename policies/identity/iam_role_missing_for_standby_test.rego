@@ -1,22 +1,24 @@
 package drready.rules.iam_role_missing_for_standby
 
-t_profile_arn(name) := sprintf("arn:aws:iam::222222222222:instance-profile/%s", [name])
+import data.drready.testlib
 
-t_template_arn(id) := sprintf("arn:aws:ec2:us-west-2:222222222222:launch-template/%s", [id])
+t_profile_arn(name) := testlib.standby_profile_arn(name)
 
-t_instance_arn(id) := sprintf("arn:aws:ec2:us-west-2:222222222222:instance/%s", [id])
+t_template_arn(id) := testlib.standby_template_arn(id)
 
+t_instance_arn(id) := testlib.standby_instance_arn(id)
+
+# A template whose default version 2 names a profile by ARN and/or name (null: left out); its
+# latest version 3 names web-profile.
 t_template(id, profile_arn, profile_name) := {
 	"arn": t_template_arn(id), "id": id, "name": "web", "region": "us-west-2", "account": "222222222222",
-	"latest_version": {"version_number": 2, "instance_profile_arn": profile_arn, "instance_profile_name": profile_name},
+	"default_version": testlib.compact({"version_number": 2, "instance_profile_arn": profile_arn, "instance_profile_name": profile_name}),
+	"latest_version": {"version_number": 3, "instance_profile_name": "web-profile"},
 }
 
-t_instance(id, state, profile_arn) := {
-	"arn": t_instance_arn(id), "id": id, "name": id, "region": "us-west-2", "account": "222222222222",
-	"state": state, "instance_profile_arn": profile_arn,
-}
+t_instance(id, state, profile_arn) := testlib.standby_instance(id, state, profile_arn)
 
-t_profile(name, roles) := {"arn": t_profile_arn(name), "id": name, "name": name, "region": "global", "account": "222222222222", "roles": roles}
+t_profile(name, roles) := testlib.standby_profile(name, roles)
 
 t_role(name) := {"arn": sprintf("arn:aws:iam::222222222222:role/%s", [name]), "id": name, "name": name, "region": "global", "account": "222222222222"}
 
@@ -116,6 +118,25 @@ test_arn_wins_over_name_in_a_template if {
 	# the ARN resolves; the name alone would not
 	d := t_input([t_template("lt-9", t_profile_arn("web-profile"), "missing-profile")], [])
 	count(deny) == 0 with input as d
+	applicable == {t_template_arn("lt-9")} with input as d
+}
+
+test_default_version_is_judged_not_the_latest if {
+	# the latest version names web-profile, which exists; the default one, which launches, does not
+	d := t_input([t_template("lt-9", t_profile_arn("gone-profile"), null)], [])
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	contains(f.message, sprintf("Standby launch template lt-9 (web) in us-west-2 uses instance profile %s, which does not exist", [t_profile_arn("gone-profile")]))
+}
+
+test_latest_version_is_judged_without_a_default if {
+	template := object.union(
+		object.remove(t_template("lt-9", null, null), ["default_version"]),
+		{"latest_version": {"version_number": 3, "instance_profile_name": "api-profile"}},
+	)
+	some f in deny with input as t_input([template], [])
+	contains(f.message, "uses instance profile api-profile, which does not exist")
 }
 
 test_metadata if {

@@ -1,5 +1,7 @@
 package drready.rules.iam_role_policy_drift
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-IAM-002",
 	"title": "Standby role's permissions or trust differ from its primary twin",
@@ -10,7 +12,7 @@ metadata := {
 		"This role and its standby twin differ in attached managed policies, inline policies, the actions their inline policies allow or deny, or the principals their trust policy allows to assume them.",
 		"A standby role with fewer permissions makes the application fail with AccessDenied after the failover, one code path at a time; a different trust policy stops the service, pipeline or operator from assuming it; extra permissions widen the standby beyond what was reviewed.",
 		"IAM drift is invisible until the role is used, which for a standby role is during the disaster.",
-		"Customer-managed policy ARNs are compared with the account rewritten (by the pairing); in trust policies each site's own account reads {own-account} and the other site's account {other-account}, and the primary region name and short code are rewritten to the standby's, so cross-account and region-named principals that mirror each other are equal. Service-linked roles (path /aws-service-role/) are managed by AWS and not judged.",
+		"Customer-managed policy ARNs are compared with the account rewritten (by the pairing); in trust policies each site's own account reads {own-account} and the other site's account {other-account}, and primary names are rewritten for the standby (input.rewrites: region name, short code, then the configured [[pairing.rewrites]]), so cross-account and region-named principals that mirror each other are equal. Service-linked roles (path /aws-service-role/) are managed by AWS and not judged.",
 	]),
 	"remediation": "Give the standby role the same managed policies, inline policy actions and trust policy as the primary role (with standby account and region where they differ by design), ideally from one definition.",
 	"remediation_detail": concat("\n", [
@@ -28,84 +30,42 @@ metadata := {
 	],
 }
 
-role_pairs contains pair if {
-	some pair in input.parity.pairs
-	pair.kind == "role"
-}
-
-# The last '/'-separated part of a role ARN is the role name (role names contain no '/').
-arn_name(arn) := name if {
-	parts := split(arn, "/")
-	name := parts[count(parts) - 1]
-}
-
 service_linked(role) if startswith(object.get(role, "path", "/"), "/aws-service-role/")
-
-# The short code teams put in names, as the pairing derives it: us-east-1 -> use1.
-direction := {
-	"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
-	"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
-}
-
-short_code(region) := code if {
-	parts := split(region, "-")
-	count(parts) >= 3
-	regex.match(`^[0-9]+$`, parts[count(parts) - 1])
-	middle := array.slice(parts, 1, count(parts) - 1)
-	code := concat("", array.concat(
-		[parts[0]],
-		array.concat([object.get(direction, p, p) | some p in middle], [parts[count(parts) - 1]]),
-	))
-}
-
-as_list(value) := value if {
-	is_array(value)
-} else := [value] if {
-	is_string(value)
-} else := []
-
-statements(document) := document.Statement if {
-	is_array(document.Statement)
-} else := [document.Statement] if {
-	is_object(document.Statement)
-} else := []
 
 # "Allow s3:getobject", "Deny not iam:*", ... over every inline policy of the role.
 inline_actions(role) := {sprintf("%s %s%s", [object.get(statement, "Effect", "Allow"), negation, lower(action)]) |
 	some policy in object.get(role, "inline_policies", [])
-	some statement in statements(policy.document)
+	some statement in lib.statements(policy.document)
 	some [key, negation] in [["Action", ""], ["NotAction", "not "]]
-	some action in as_list(object.get(statement, key, []))
+	some action in lib.as_list(object.get(statement, key, []))
 }
 
 principals(statement) := {"*"} if {
 	statement.Principal == "*"
 } else := {sprintf("%s:%s", [kind, value]) |
 	some kind, values in statement.Principal
-	some value in as_list(values)
+	some value in lib.as_list(values)
 }
 
-# Trusted principals of a role, with accounts (and, for the primary, region tokens) normalized.
-trusted(role, own_account, other_account, rewrite) := {normalize(principal, own_account, other_account, rewrite) |
-	some statement in statements(object.get(role, "trust_policy", {}))
+# Trusted principals of a role, with accounts (and, for the primary, names rewritten for the standby
+# with lib.rewrite) normalized.
+trusted(role, own_account, other_account, rewrite) := {normalize_principal(principal, own_account, other_account, rewrite) |
+	some statement in lib.statements(object.get(role, "trust_policy", {}))
 	object.get(statement, "Effect", "Allow") == "Allow"
 	some principal in principals(statement)
 }
 
-normalize(principal, own_account, other_account, rewrite) := rewritten if {
+normalize_principal(principal, own_account, other_account, rewrite) := rewritten if {
 	accounts := replace(replace(principal, own_account, "{own-account}"), other_account, "{other-account}")
-	rewritten := rewrite_regions(accounts, rewrite)
+	rewritten := rewritten_if(accounts, rewrite)
 }
 
-rewrite_regions(text, rewrite) := text if {
+rewritten_if(text, rewrite) := text if {
 	rewrite == false
-} else := replace(replace(text, input.primary.region, input.standby.region), short_code(input.primary.region), short_code(input.standby.region)) if {
-	short_code(input.primary.region)
-	short_code(input.standby.region)
-} else := replace(text, input.primary.region, input.standby.region)
+} else := lib.rewrite(text)
 
 # [label, only in the primary, only in the standby] for each attribute that differs.
-differences(pair, primary_role, standby_role) := [d |
+role_differences(pair, primary_role, standby_role) := [d |
 	some d in array.concat(
 		[[label_of[drift.attribute], {v | some v in drift.primary} - {v | some v in drift.standby}, {v | some v in drift.standby} - {v | some v in drift.primary}] |
 			some drift in object.get(pair, "drift", [])
@@ -128,29 +88,29 @@ label_of := {"attached_policy_arns": "attached managed policies", "inline_policy
 set_difference(label, a, b) := [label, a - b, b - a]
 
 applicable contains pair.primary if {
-	some pair in role_pairs
-	role := input.index.primary.roles[arn_name(pair.primary)]
+	some pair in input.parity.by_kind.role
+	role := input.index.primary.by_arn[pair.primary]
 	not service_linked(role)
 }
 
 deny contains finding if {
-	some pair in role_pairs
-	primary_role := input.index.primary.roles[arn_name(pair.primary)]
+	some pair in input.parity.by_kind.role
+	primary_role := input.index.primary.by_arn[pair.primary]
 	not service_linked(primary_role)
-	standby_role := input.index.standby.roles[arn_name(pair.standby)]
-	diffs := differences(pair, primary_role, standby_role)
+	standby_role := input.index.standby.by_arn[pair.standby]
+	diffs := role_differences(pair, primary_role, standby_role)
 	count(diffs) > 0
 	finding := {
 		"resource": pair.primary,
 		"site": "primary",
 		"message": sprintf("Role %s in primary account %s and its standby twin in account %s differ: %s.", [
-			primary_role.name, input.primary.account, input.standby.account, concat("; ", [describe(d) | some d in diffs]),
+			primary_role.name, input.primary.account, input.standby.account, concat("; ", [difference_text(d) | some d in diffs]),
 		]),
 		"related": [pair.standby],
 	}
 }
 
-describe(difference) := concat(", ", array.concat(
+difference_text(difference) := concat(", ", array.concat(
 	[sprintf("%s only in the primary: %s", [difference[0], concat(", ", sort(difference[1]))]) | count(difference[1]) > 0],
 	[sprintf("%s only in the standby: %s", [difference[0], concat(", ", sort(difference[2]))]) | count(difference[2]) > 0],
 ))

@@ -25,8 +25,12 @@ t_ec2 := t_trust({"Service": "ec2.amazonaws.com"})
 t_input(primary_role, standby_role, drift) := {
 	"primary": {"account": "111111111111", "region": "us-east-1"},
 	"standby": {"account": "222222222222", "region": "us-west-2"},
-	"index": {"primary": {"roles": {primary_role.name: primary_role}}, "standby": {"roles": {standby_role.name: standby_role}}},
-	"parity": {"pairs": [t_pair(primary_role.name, drift)]},
+	"rewrites": [["us-east-1", "us-west-2"], ["use1", "usw2"]],
+	"index": {
+		"primary": {"roles": {primary_role.name: primary_role}, "by_arn": {primary_role.arn: primary_role}},
+		"standby": {"roles": {standby_role.name: standby_role}, "by_arn": {standby_role.arn: standby_role}},
+	},
+	"parity": {"pairs": [t_pair(primary_role.name, drift)], "by_kind": {"role": [t_pair(primary_role.name, drift)]}},
 }
 
 test_missing_managed_policy_is_denied if {
@@ -96,6 +100,19 @@ test_region_named_principals_are_rewritten if {
 		[],
 	)
 	count(deny) == 0 with input as d
+	applicable == {t_role_arn("111111111111", "deploy")} with input as d
+}
+
+test_user_rewrites_apply_to_principals if {
+	d := t_input(
+		t_role("111111111111", "deploy", t_trust({"AWS": "arn:aws:iam::111111111111:role/ci-blue"}), [], []),
+		t_role("222222222222", "deploy", t_trust({"AWS": "arn:aws:iam::222222222222:role/ci-green"}), [], []),
+		[],
+	)
+	count(deny) == 1 with input as d
+	with_rewrite := object.union(d, {"rewrites": [["us-east-1", "us-west-2"], ["use1", "usw2"], ["blue", "green"]]})
+	count(deny) == 0 with input as with_rewrite
+	applicable == {t_role_arn("111111111111", "deploy")} with input as with_rewrite
 }
 
 test_third_party_account_must_match if {
@@ -112,6 +129,7 @@ test_identical_roles_pass if {
 	role := t_role("111111111111", "app", t_ec2, [t_ssm], [t_inline("s3", ["s3:GetObject"])])
 	d := t_input(role, object.union(role, {"arn": t_role_arn("222222222222", "app"), "account": "222222222222"}), [])
 	count(deny) == 0 with input as d
+	applicable == {t_role_arn("111111111111", "app")} with input as d
 }
 
 test_several_differences_are_listed_in_one_finding if {
@@ -139,14 +157,6 @@ test_service_linked_roles_are_not_judged if {
 test_deny_statements_and_not_actions_are_kept_apart if {
 	deny_doc := {"name": "guard", "document": {"Statement": {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}}}
 	inline_actions({"inline_policies": [deny_doc]}) == {"Deny not s3:*"}
-}
-
-test_short_codes if {
-	short_code("us-east-1") == "use1"
-	short_code("ap-southeast-2") == "apse2"
-	short_code("eu-central-1") == "euc1"
-	short_code("us-gov-west-1") == "usgovw1"
-	not short_code("global")
 }
 
 test_metadata if {

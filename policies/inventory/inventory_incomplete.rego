@@ -1,5 +1,7 @@
 package drready.rules.inventory_incomplete
 
+import data.drready.lib
+
 metadata := {
 	"id": "DR-INV-001",
 	"title": "Inventory of a service could not be read completely",
@@ -47,12 +49,11 @@ failures[site_name][service] contains call if {
 	some site_name in site_names
 	some error in input[site_name].collection_errors
 	service := error.service
-	call := describe(error)
+	call := call_text(error)
 }
 
-describe(error) := sprintf("%s on %s (%s)", [error.api, error.resource, error.code]) if {
-	is_string(error.resource)
-	error.resource != ""
+call_text(error) := sprintf("%s on %s (%s)", [error.api, error.resource, error.code]) if {
+	lib.is_set(error.resource)
 } else := sprintf("%s (%s)", [error.api, error.code])
 
 deny contains finding if {

@@ -49,6 +49,8 @@ test_errors_of_several_services_give_one_finding_each if {
 
 test_complete_inventory_passes if {
 	count(deny) == 0 with input as t_input([], [])
+	count(applicable) == 8 with input as t_input([], [])
+	"arn:aws:s3:us-west-2:222222222222:*" in applicable with input as t_input([], [])
 }
 
 test_every_site_and_service_is_applicable if {

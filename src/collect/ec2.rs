@@ -1,5 +1,13 @@
 //! EC2 of one site: instances, AMIs and EBS snapshots owned by the account, volumes, VPCs,
-//! subnets and security groups. Launch templates live in `ec2_templates.rs`.
+//! subnets, security groups, key pairs and managed prefix lists. Launch templates live in
+//! `ec2_templates.rs`.
+//!
+//! Images: the account's own (`Owners=self`), then the images the site's instances and launch
+//! templates name whatever their owner (`ImageIds`, in chunks; an id that no longer exists is
+//! simply absent), then — for the standby site, see [`counterparts`] — the standby region's
+//! images with the owner and name of each primary image of another owner.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as sdk;
@@ -10,8 +18,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use super::client::{SiteCtx, for_each_page};
 use super::{Outcome, ec2_templates, error, smithy_time};
 use crate::snapshot::{
-    CollectionError, EbsSnapshot, Ec2Inventory, Image, IngressRule, Instance, SecurityGroup,
-    Subnet, Tags, Volume, Vpc,
+    CollectionError, EbsSnapshot, Ec2Inventory, Image, IngressRule, Instance, KeyPair, PrefixList,
+    SecurityGroup, Subnet, Tags, Volume, Vpc,
 };
 use crate::vocab::Service;
 
@@ -20,12 +28,31 @@ use crate::vocab::Service;
 const PAGE_1000: i32 = 1000;
 /// Largest page DescribeVolumes accepts.
 const PAGE_VOLUMES: i32 = 500;
+/// Largest page DescribeManagedPrefixLists accepts.
+const PAGE_PREFIX_LISTS: i32 = 100;
+/// Image ids per DescribeImages call for the images instances and templates name.
+const IMAGE_IDS_PER_CALL: usize = 100;
+/// Owner aliases whose images are published under several account ids (one per partition or
+/// opt-in region), so the standby twin is looked up by alias as well as by owner id.
+const PUBLISHER_ALIASES: [&str; 2] = ["amazon", "aws-marketplace"];
 
-/// Reads the EC2 inventory of a site; every listing runs concurrently.
+/// Reads the EC2 inventory of a site; every listing runs concurrently, then the images the
+/// instances and templates name that the account's own listing did not return.
 pub(crate) async fn collect(ctx: &SiteCtx) -> Outcome<Ec2Inventory> {
     let client = ctx.ec2();
     let c = &client;
-    let (instances, images, launch_templates, volumes, snapshots, vpcs, subnets, groups) = futures::join!(
+    let (
+        instances,
+        images,
+        launch_templates,
+        volumes,
+        snapshots,
+        vpcs,
+        subnets,
+        groups,
+        key_pairs,
+        prefix_lists,
+    ) = futures::join!(
         instances(ctx, c),
         images(ctx, c),
         ec2_templates::collect(ctx, c),
@@ -34,6 +61,8 @@ pub(crate) async fn collect(ctx: &SiteCtx) -> Outcome<Ec2Inventory> {
         vpcs(ctx, c),
         subnets(ctx, c),
         security_groups(ctx, c),
+        key_pairs(ctx, c),
+        prefix_lists(ctx, c),
     );
     let mut errors = Vec::new();
     fn take<T>(errors: &mut Vec<CollectionError>, (items, errs): Outcome<Vec<T>>) -> Vec<T> {
@@ -49,7 +78,13 @@ pub(crate) async fn collect(ctx: &SiteCtx) -> Outcome<Ec2Inventory> {
         vpcs: take(&mut errors, vpcs),
         subnets: take(&mut errors, subnets),
         security_groups: take(&mut errors, groups),
+        key_pairs: take(&mut errors, key_pairs),
+        prefix_lists: take(&mut errors, prefix_lists),
     };
+    let mut inventory = inventory;
+    let (referenced, errs) = referenced_images(ctx, c, &inventory).await;
+    inventory.images.extend(referenced);
+    errors.extend(errs);
     (inventory, errors)
 }
 
@@ -155,7 +190,7 @@ async fn images(ctx: &SiteCtx, c: &Client) -> Outcome<Vec<Image>> {
 fn image(ctx: &SiteCtx, i: &sdk::Image) -> Option<Image> {
     let id = i.image_id()?.to_string();
     Some(Image {
-        arn: ctx.arn("ec2", false, &format!("image/{id}")),
+        arn: image_arn(ctx, &id),
         name: i.name().unwrap_or_default().to_string(),
         tags: tags(i.tags()),
         region: ctx.region.clone(),
@@ -174,8 +209,188 @@ fn image(ctx: &SiteCtx, i: &sdk::Image) -> Option<Image> {
             .collect(),
         source_image_id: owned(i.source_image_id()),
         source_image_region: owned(i.source_image_region()),
+        owner_id: owned(i.owner_id()),
+        owner_alias: owned(i.image_owner_alias()),
+        public: i.public().unwrap_or_default(),
         id,
     })
+}
+
+fn image_arn(ctx: &SiteCtx, id: &str) -> String {
+    ctx.arn("ec2", false, &format!("image/{id}"))
+}
+
+/// Whether DescribeImages failed because an image id does not exist (any more), is not
+/// available to the caller, or is not an image id at all: that image is absent, not unknown.
+fn missing_image<E: ProvideErrorMetadata>(e: &SdkError<E, HttpResponse>) -> bool {
+    error::code(e).is_some_and(|c| c.starts_with("InvalidAMIID."))
+}
+
+/// The images the site's instances and launch templates (default and latest versions) name
+/// that are not in `inventory` yet, whatever their owner. Ids that no longer exist are left out
+/// without an error; a chunk that fails otherwise is one error per image id of the chunk.
+async fn referenced_images(
+    ctx: &SiteCtx,
+    c: &Client,
+    inventory: &Ec2Inventory,
+) -> Outcome<Vec<Image>> {
+    let have: HashSet<&str> = inventory.images.iter().map(|i| i.id.as_str()).collect();
+    let named = inventory
+        .instances
+        .iter()
+        .filter_map(|i| i.image_id.as_deref())
+        .chain(inventory.launch_templates.iter().flat_map(|t| {
+            [&t.default_version, &t.latest_version]
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.image_id.as_deref())
+        }));
+    // A template may name `resolve:ssm:PARAMETER` instead of an image id.
+    let wanted: Vec<String> = named
+        .filter(|id| id.starts_with("ami-") && !have.contains(id))
+        .map(str::to_string)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if wanted.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    tracing::debug!(
+        count = wanted.len(),
+        "reading images named by instances and templates"
+    );
+    let answers = futures::future::join_all(
+        wanted
+            .chunks(IMAGE_IDS_PER_CALL)
+            .map(|chunk| images_by_id(ctx, c, chunk)),
+    )
+    .await;
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (images, errs) in answers {
+        out.extend(images);
+        errors.extend(errs);
+    }
+    (out, errors)
+}
+
+/// DescribeImages for these ids. When AWS refuses the call because one of them does not exist,
+/// each id is asked for on its own so the others are still read.
+async fn images_by_id(ctx: &SiteCtx, c: &Client, ids: &[String]) -> Outcome<Vec<Image>> {
+    let request = c.describe_images().set_image_ids(Some(ids.to_vec()));
+    match ctx.call(request.send()).await {
+        Ok(out) => (
+            out.images().iter().filter_map(|i| image(ctx, i)).collect(),
+            Vec::new(),
+        ),
+        Err(e) if missing_image(&e) && ids.len() > 1 => {
+            let answers = futures::future::join_all(ids.iter().map(|id| async move {
+                let answer = ctx.call(c.describe_images().image_ids(id).send()).await;
+                (id, answer)
+            }))
+            .await;
+            let mut out = Vec::new();
+            let mut errors = Vec::new();
+            for (id, answer) in answers {
+                match answer {
+                    Ok(o) => out.extend(o.images().iter().filter_map(|i| image(ctx, i))),
+                    Err(e) if missing_image(&e) => {
+                        tracing::debug!(%id, code = ?error::code(&e), "named image does not exist")
+                    }
+                    Err(e) => errors.push(error::from_sdk(
+                        Service::Ec2,
+                        "DescribeImages",
+                        &e,
+                        Some(&image_arn(ctx, id)),
+                    )),
+                }
+            }
+            (out, errors)
+        }
+        Err(e) if missing_image(&e) => {
+            tracing::debug!(id = ?ids.first(), code = ?error::code(&e), "named image does not exist");
+            (Vec::new(), Vec::new())
+        }
+        Err(e) => (
+            Vec::new(),
+            ids.iter()
+                .map(|id| {
+                    error::from_sdk(
+                        Service::Ec2,
+                        "DescribeImages",
+                        &e,
+                        Some(&image_arn(ctx, id)),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The standby site's images with the owner and name of each primary image owned by another
+/// account than the primary's (an Amazon, Marketplace or shared AMI), so pairing can find the
+/// standby twin of an image the account does not own. `have` are the standby images already
+/// read; they are not returned again. One call per distinct (owner, name), within the shared
+/// concurrency limit; a failed lookup is an error of the standby site whose `resource` is the
+/// primary image whose twin was looked for.
+pub(crate) async fn counterparts(
+    standby: &SiteCtx,
+    primary_account: &str,
+    primary_images: &[Image],
+    have: &[Image],
+) -> Outcome<Vec<Image>> {
+    let mut wanted: BTreeMap<(&str, &str), &Image> = BTreeMap::new();
+    for i in primary_images {
+        let Some(owner) = i.owner_id.as_deref() else {
+            continue;
+        };
+        if owner != primary_account && !i.name.is_empty() {
+            wanted.entry((owner, i.name.as_str())).or_insert(i);
+        }
+    }
+    if wanted.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    tracing::debug!(
+        count = wanted.len(),
+        "looking up standby twins of images of other owners"
+    );
+    let client = standby.ec2();
+    let c = &client;
+    let answers =
+        futures::future::join_all(wanted.iter().map(|((owner, name), primary)| async move {
+            let mut owners = vec![owner.to_string()];
+            if let Some(alias) = primary.owner_alias.as_deref()
+                && PUBLISHER_ALIASES.contains(&alias)
+            {
+                owners.push(alias.to_string());
+            }
+            let filter = sdk::Filter::builder().name("name").values(*name).build();
+            let paginator = c
+                .describe_images()
+                .set_owners(Some(owners))
+                .filters(filter)
+                .include_deprecated(true)
+                .max_results(PAGE_1000)
+                .into_paginator();
+            let mut found = Vec::new();
+            let result = for_each_page!(standby, paginator, |page| {
+                found.extend(page.images().iter().filter_map(|i| image(standby, i)));
+            });
+            let error = result
+                .err()
+                .map(|e| error::from_sdk(Service::Ec2, "DescribeImages", &e, Some(&primary.arn)));
+            (found, error)
+        }))
+        .await;
+    let mut seen: HashSet<String> = have.iter().map(|i| i.id.clone()).collect();
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (found, error) in answers {
+        out.extend(found.into_iter().filter(|i| seen.insert(i.id.clone())));
+        errors.extend(error);
+    }
+    (out, errors)
 }
 
 async fn volumes(ctx: &SiteCtx, c: &Client) -> Outcome<Vec<Volume>> {
@@ -355,4 +570,67 @@ fn ingress_rule(p: &sdk::IpPermission) -> IngressRule {
             .filter_map(|l| l.prefix_list_id().map(str::to_string))
             .collect(),
     }
+}
+
+/// Key pairs: DescribeKeyPairs has no paging; one call answers for the region.
+async fn key_pairs(ctx: &SiteCtx, c: &Client) -> Outcome<Vec<KeyPair>> {
+    match ctx.call(c.describe_key_pairs().send()).await {
+        Ok(out) => (
+            out.key_pairs()
+                .iter()
+                .filter_map(|k| key_pair(ctx, k))
+                .collect(),
+            Vec::new(),
+        ),
+        Err(e) => (
+            Vec::new(),
+            vec![error::from_sdk(Service::Ec2, "DescribeKeyPairs", &e, None)],
+        ),
+    }
+}
+
+fn key_pair(ctx: &SiteCtx, k: &sdk::KeyPairInfo) -> Option<KeyPair> {
+    let name = k.key_name()?.to_string();
+    // AWS always gives the id; an emulator may not, and then the name stands in for it.
+    let id = k.key_pair_id().unwrap_or(&name).to_string();
+    Some(KeyPair {
+        arn: ctx.arn("ec2", true, &format!("key-pair/{id}")),
+        tags: tags(k.tags()),
+        region: ctx.region.clone(),
+        account: ctx.account.clone(),
+        key_type: k.key_type().map(|t| t.as_str().to_string()),
+        fingerprint: owned(k.key_fingerprint()),
+        id,
+        name,
+    })
+}
+
+async fn prefix_lists(ctx: &SiteCtx, c: &Client) -> Outcome<Vec<PrefixList>> {
+    let mut out = Vec::new();
+    let paginator = c
+        .describe_managed_prefix_lists()
+        .max_results(PAGE_PREFIX_LISTS)
+        .into_paginator();
+    let result = for_each_page!(ctx, paginator, |page| {
+        for l in page.prefix_lists() {
+            let Some(id) = l.prefix_list_id() else {
+                continue;
+            };
+            out.push(PrefixList {
+                arn: l
+                    .prefix_list_arn()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| ctx.arn("ec2", true, &format!("prefix-list/{id}"))),
+                id: id.to_string(),
+                name: l.prefix_list_name().unwrap_or_default().to_string(),
+                tags: tags(l.tags()),
+                region: ctx.region.clone(),
+                account: ctx.account.clone(),
+                owner_id: l.owner_id().unwrap_or_default().to_string(),
+                address_family: owned(l.address_family()),
+                max_entries: l.max_entries().map(i64::from),
+            });
+        }
+    });
+    (out, failed(result, "DescribeManagedPrefixLists"))
 }

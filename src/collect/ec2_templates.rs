@@ -12,7 +12,7 @@ use aws_sdk_ec2::types as sdk;
 use super::client::{SiteCtx, for_each_page};
 use super::ec2::{failed, tags};
 use super::{Outcome, error};
-use crate::snapshot::{LaunchTemplate, LaunchTemplateData};
+use crate::snapshot::{BlockDevice, LaunchTemplate, LaunchTemplateData};
 use crate::vocab::Service;
 
 /// Largest page DescribeLaunchTemplates and DescribeLaunchTemplateVersions accept.
@@ -161,5 +161,23 @@ fn data(version_number: i64, d: Option<&sdk::ResponseLaunchTemplateData>) -> Lau
         security_group_ids,
         subnet_ids,
         key_name: d.key_name().map(str::to_string),
+        block_devices: d
+            .block_device_mappings()
+            .iter()
+            .filter_map(block_device)
+            .collect(),
     }
+}
+
+/// An EBS mapping of a template version (instance-store and `NoDevice` mappings have no `Ebs`).
+fn block_device(m: &sdk::LaunchTemplateBlockDeviceMapping) -> Option<BlockDevice> {
+    let ebs = m.ebs()?;
+    Some(BlockDevice {
+        device_name: m.device_name().unwrap_or_default().to_string(),
+        snapshot_id: ebs.snapshot_id().map(str::to_string),
+        encrypted: ebs.encrypted(),
+        kms_key_id: ebs.kms_key_id().map(str::to_string),
+        volume_type: ebs.volume_type().map(|t| t.as_str().to_string()),
+        volume_size_gib: ebs.volume_size().map(i64::from),
+    })
 }

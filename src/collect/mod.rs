@@ -38,8 +38,10 @@ use client::{CallCounts, SiteCtx};
 pub const API_ACTIONS: &[&str] = &[
     "ec2:DescribeImages",
     "ec2:DescribeInstances",
+    "ec2:DescribeKeyPairs",
     "ec2:DescribeLaunchTemplateVersions",
     "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeManagedPrefixLists",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSnapshots",
     "ec2:DescribeSubnets",
@@ -52,6 +54,7 @@ pub const API_ACTIONS: &[&str] = &[
     "route53:ListResourceRecordSets",
     "route53:ListTagsForResources",
     "s3:GetBucketLocation",
+    "s3:GetBucketLogging",
     "s3:GetBucketTagging",
     "s3:GetBucketVersioning",
     "s3:GetEncryptionConfiguration",
@@ -92,6 +95,8 @@ impl Size for crate::snapshot::Ec2Inventory {
             + self.vpcs.len()
             + self.subnets.len()
             + self.security_groups.len()
+            + self.key_pairs.len()
+            + self.prefix_lists.len()
     }
 }
 impl Size for crate::snapshot::S3Inventory {
@@ -178,12 +183,14 @@ pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::R
     let wants = |svc: Service| services.contains(&svc);
 
     let ((ec2_p, ec2_s), (s3_p, s3_s), (iam_p, iam_s), (r53_p, r53_s)) = futures::join!(
-        tracked(progress, Service::Ec2, async {
-            futures::join!(
-                per_site(p.filter(|_| wants(Service::Ec2)), ec2::collect),
-                per_site(s.filter(|_| wants(Service::Ec2)), ec2::collect),
+        tracked(
+            progress,
+            Service::Ec2,
+            ec2_stage(
+                p.filter(|_| wants(Service::Ec2)),
+                s.filter(|_| wants(Service::Ec2))
             )
-        }),
+        ),
         tracked(
             progress,
             Service::S3,
@@ -373,6 +380,27 @@ where
         }
         _ => futures::join!(per_site(p, &f), per_site(s, &f)),
     }
+}
+
+/// EC2 of both sites, then, in the standby site, the twins of the primary's images of other
+/// owners (Amazon, Marketplace, shared AMIs): those need the primary's inventory first.
+async fn ec2_stage(
+    p: Option<&SiteCtx>,
+    s: Option<&SiteCtx>,
+) -> (
+    Option<Outcome<crate::snapshot::Ec2Inventory>>,
+    Option<Outcome<crate::snapshot::Ec2Inventory>>,
+) {
+    let (primary, mut standby) =
+        futures::join!(per_site(p, ec2::collect), per_site(s, ec2::collect));
+    if let (Some(p), Some(s), Some((p_inv, _)), Some((s_inv, s_errors))) =
+        (p, s, &primary, &mut standby)
+    {
+        let (twins, errors) = ec2::counterparts(s, &p.account, &p_inv.images, &s_inv.images).await;
+        s_inv.images.extend(twins);
+        s_errors.extend(errors);
+    }
+    (primary, standby)
 }
 
 /// S3: the bucket listing is per account (shared when both sites are one account); bucket

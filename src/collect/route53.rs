@@ -56,8 +56,14 @@ pub(crate) async fn collect(ctx: &SiteCtx) -> Outcome<Route53Inventory> {
         .map(|h| h.id.clone())
         .collect();
     let ((zone_tags, e1), (check_tags, e2)) = futures::join!(
-        tags(ctx, c, TagResourceType::Hostedzone, &zone_ids),
-        tags(ctx, c, TagResourceType::Healthcheck, &check_ids),
+        tags(ctx, c, TagResourceType::Hostedzone, "hostedzone", &zone_ids),
+        tags(
+            ctx,
+            c,
+            TagResourceType::Healthcheck,
+            "healthcheck",
+            &check_ids
+        ),
     );
     errors.extend(e1.into_iter().chain(e2));
     for zone in &mut inventory.hosted_zones {
@@ -233,6 +239,19 @@ async fn health_checks(ctx: &SiteCtx, c: &Client) -> Outcome<Vec<HealthCheck>> {
                 failure_threshold: config.and_then(|c| c.failure_threshold()).map(i64::from),
                 disabled: config.and_then(|c| c.disabled()).unwrap_or_default(),
                 inverted: config.and_then(|c| c.inverted()).unwrap_or_default(),
+                child_health_checks: config
+                    .map(|c| c.child_health_checks().to_vec())
+                    .unwrap_or_default(),
+                health_threshold: config.and_then(|c| c.health_threshold()).map(i64::from),
+                insufficient_data_health_status: config
+                    .and_then(|c| c.insufficient_data_health_status())
+                    .map(|s| s.as_str().to_string()),
+                cloudwatch_alarm_name: config
+                    .and_then(|c| c.alarm_identifier())
+                    .map(|a| a.name().to_string()),
+                cloudwatch_alarm_region: config
+                    .and_then(|c| c.alarm_identifier())
+                    .map(|a| a.region().as_str().to_string()),
             });
         }
     });
@@ -243,24 +262,28 @@ async fn health_checks(ctx: &SiteCtx, c: &Client) -> Outcome<Vec<HealthCheck>> {
     (out, errors)
 }
 
-/// Tags of zones or health checks, ten resources per call.
+/// Tags of zones or health checks, ten resources per call. A failed call is one error per
+/// resource of its batch, each naming that zone or check (`arn:PARTITION:route53:::ARN_KIND/ID`):
+/// only those resources' tags are unknown.
 async fn tags(
     ctx: &SiteCtx,
     c: &Client,
     kind: TagResourceType,
+    arn_kind: &str,
     ids: &[String],
 ) -> Outcome<BTreeMap<String, Tags>> {
-    let answers = futures::future::join_all(ids.chunks(TAG_BATCH).map(|chunk| {
+    let kind = &kind;
+    let answers = futures::future::join_all(ids.chunks(TAG_BATCH).map(|chunk| async move {
         let request = c
             .list_tags_for_resources()
             .resource_type(kind.clone())
             .set_resource_ids(Some(chunk.to_vec()));
-        ctx.call(request.send())
+        (chunk, ctx.call(request.send()).await)
     }))
     .await;
     let mut tags = BTreeMap::new();
     let mut errors = Vec::new();
-    for answer in answers {
+    for (chunk, answer) in answers {
         match answer {
             Ok(out) => {
                 for set in out.resource_tag_sets() {
@@ -280,7 +303,10 @@ async fn tags(
                     tags.insert(id.to_string(), map);
                 }
             }
-            Err(e) => errors.push(r53_error("ListTagsForResources", &e, None)),
+            Err(e) => errors.extend(chunk.iter().map(|id| {
+                let arn = format!("arn:{}:route53:::{arn_kind}/{id}", ctx.partition);
+                r53_error("ListTagsForResources", &e, Some(&arn))
+            })),
         }
     }
     (tags, errors)

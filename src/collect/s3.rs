@@ -1,5 +1,5 @@
-//! S3: buckets located in the site's region, with versioning, replication, default encryption
-//! and tags.
+//! S3: buckets located in the site's region, with versioning, replication, default encryption,
+//! server access logging and tags.
 //!
 //! The bucket listing is account-wide, so it is read once per account ([`list_buckets`]) and
 //! each site keeps the buckets of its own region ([`collect`]). A bucket's region comes from
@@ -139,15 +139,18 @@ pub(crate) async fn collect(ctx: &SiteCtx, listing: &Listing) -> Outcome<S3Inven
     (S3Inventory { buckets }, errors)
 }
 
-/// Versioning, replication, encryption and tags of one bucket, read concurrently.
+/// Versioning, replication, encryption, logging and tags of one bucket, read concurrently.
+/// Each failed read is an error of this bucket (its `resource` is the bucket ARN); the other
+/// reads, and the other buckets, go on.
 async fn bucket(ctx: &SiteCtx, c: &Client, listed: &Listed) -> Outcome<Bucket> {
     let name = listed.name.as_str();
     let arn = bucket_arn(ctx, name);
-    let (versioning, replication, encryption, tagging) = futures::join!(
+    let (versioning, replication, encryption, tagging, logging) = futures::join!(
         ctx.call(c.get_bucket_versioning().bucket(name).send()),
         ctx.call(c.get_bucket_replication().bucket(name).send()),
         ctx.call(c.get_bucket_encryption().bucket(name).send()),
         ctx.call(c.get_bucket_tagging().bucket(name).send()),
+        ctx.call(c.get_bucket_logging().bucket(name).send()),
     );
     let mut errors = Vec::new();
     let mut bucket = Bucket {
@@ -161,6 +164,7 @@ async fn bucket(ctx: &SiteCtx, c: &Client, listed: &Listed) -> Outcome<Bucket> {
         versioning: None,
         encryption: None,
         replication: None,
+        logging_target: None,
     };
     match versioning {
         Ok(out) => bucket.versioning = out.status().map(|s| s.as_str().to_string()),
@@ -190,6 +194,15 @@ async fn bucket(ctx: &SiteCtx, c: &Client, listed: &Listed) -> Outcome<Bucket> {
         }
         Err(e) if error::code(&e) == Some("NoSuchTagSet") => {}
         Err(e) => errors.push(s3_error("GetBucketTagging", &e, Some(&arn))),
+    }
+    match logging {
+        Ok(out) => {
+            bucket.logging_target = out
+                .logging_enabled()
+                .map(|l| l.target_bucket().to_string())
+                .filter(|t| !t.is_empty());
+        }
+        Err(e) => errors.push(s3_error("GetBucketLogging", &e, Some(&arn))),
     }
     (bucket, errors)
 }

@@ -136,7 +136,7 @@ impl PolicySet {
         // The library is always there: custom rules may import it without the built-in rules.
         let mut sources: Vec<PolicySource> = builtin_sources()
             .into_iter()
-            .filter(|s| builtin || s.is_lib())
+            .filter(|s| builtin || (s.is_lib() && !s.is_test()))
             .collect();
         for d in dirs {
             for src in dir_sources(d)? {

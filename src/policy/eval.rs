@@ -56,6 +56,92 @@ pub struct RuleResult {
     pub findings: Vec<RawFinding>,
     /// Why the outcome is unknown: the services that could not be read, per site.
     pub unknown_because: Vec<String>,
+    /// Resources the rule could not judge because a read it needs failed for them (resource ARN →
+    /// the failed calls). Their findings are dropped; they count as unknown in the score.
+    pub unknown_resources: std::collections::BTreeMap<String, String>,
+}
+
+/// What could not be read, per resource: ARN → (service, "Api (Code), needs iam:Action").
+#[derive(Debug, Default)]
+struct ResourceGaps(std::collections::HashMap<String, Vec<(Service, String)>>);
+
+impl ResourceGaps {
+    fn of(snapshot: &Snapshot) -> ResourceGaps {
+        let mut gaps = ResourceGaps::default();
+        for role in SiteRole::BOTH {
+            for e in &snapshot.site(role).collection_errors {
+                if let Some(arn) = &e.resource {
+                    gaps.0.entry(arn.clone()).or_default().push((
+                        e.service,
+                        format!(
+                            "{} ({}) failed: needs {}",
+                            e.api,
+                            e.code,
+                            crate::snapshot::iam_action(e.service, &e.api)
+                        ),
+                    ));
+                }
+            }
+        }
+        gaps
+    }
+
+    /// The failed reads of `arn` in the services `inputs`, joined; `None` when nothing it needs
+    /// is missing.
+    fn missing(&self, arn: &str, inputs: &[Service]) -> Option<String> {
+        let why: Vec<&str> = self
+            .0
+            .get(arn)?
+            .iter()
+            .filter(|(svc, _)| inputs.contains(svc))
+            .map(|(_, w)| w.as_str())
+            .collect();
+        (!why.is_empty()).then(|| why.join("; "))
+    }
+
+    /// Drops what the rule could not judge: a finding whose resource or related resource lacks
+    /// data the rule reads, and marks such resources (and applicable ones lacking data) unknown.
+    fn apply(&self, r: &mut RuleResult) {
+        if self.0.is_empty() {
+            return;
+        }
+        let inputs = &r.rule.inputs;
+        let mut unknown = std::collections::BTreeMap::new();
+        for a in &r.applicable {
+            if let Some(why) = self.missing(a, inputs) {
+                unknown.insert(a.clone(), why);
+            }
+        }
+        r.findings.retain(|f| {
+            let why: Vec<String> = std::iter::once(&f.resource)
+                .chain(&f.related)
+                .filter_map(|x| self.missing(x, inputs).map(|w| format!("{x}: {w}")))
+                .collect();
+            if why.is_empty() {
+                true
+            } else {
+                unknown.insert(f.resource.clone(), why.join("; "));
+                false
+            }
+        });
+        if unknown.is_empty() {
+            return;
+        }
+        r.status = if !r.findings.is_empty() {
+            RuleStatus::Fail
+        } else if r.applicable.iter().all(|a| unknown.contains_key(a)) {
+            RuleStatus::Unknown
+        } else {
+            RuleStatus::Pass
+        };
+        if r.status == RuleStatus::Unknown {
+            r.unknown_because = unknown
+                .iter()
+                .map(|(arn, why)| format!("{arn}: {why}"))
+                .collect();
+        }
+        r.unknown_resources = unknown;
+    }
 }
 
 /// Evaluates all rules; rules whose inputs were not collected are `Unknown` without evaluation.
@@ -71,7 +157,7 @@ pub fn evaluate(
 ) -> Result<Vec<RuleResult>> {
     let failed: Vec<(SiteRole, BTreeSet<Service>)> = [SiteRole::Primary, SiteRole::Standby]
         .into_iter()
-        .map(|r| (r, snapshot.site(r).failed_services()))
+        .map(|r| (r, snapshot.site(r).unlisted_services()))
         .collect();
 
     let mut to_run = Vec::new();
@@ -80,7 +166,7 @@ pub fn evaluate(
         let mut because = Vec::new();
         for (role, services) in &failed {
             for s in rule.inputs.iter().filter(|s| services.contains(s)) {
-                because.push(format!("{role} {s} could not be read"));
+                because.push(format!("{role} {s} could not be listed"));
             }
         }
         if because.is_empty() {
@@ -92,6 +178,7 @@ pub fn evaluate(
                 applicable: BTreeSet::new(),
                 findings: Vec::new(),
                 unknown_because: because,
+                unknown_resources: Default::default(),
             });
         }
     }
@@ -140,8 +227,10 @@ pub fn evaluate(
             })
             .collect()
     });
+    let gaps = ResourceGaps::of(snapshot);
     for batch in evaluated {
-        for (i, r) in batch? {
+        for (i, mut r) in batch? {
+            gaps.apply(&mut r);
             results[i] = Some(r);
         }
     }
@@ -258,6 +347,7 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
         applicable,
         findings,
         unknown_because: Vec::new(),
+        unknown_resources: Default::default(),
     })
 }
 

@@ -56,6 +56,27 @@ fn index_by(site: &Value, kind: ResourceKind, by: &str) -> Value {
     )
 }
 
+/// The site as JSON, each collection error with the IAM action its call needs (`iam_action`).
+fn site_value(site: &Site) -> Result<Value> {
+    let mut v = to_value(site)?;
+    let errors = v
+        .as_object_mut()
+        .ok()
+        .and_then(|o| o.get_mut(&key("collection_errors")))
+        .and_then(|e| e.as_array_mut().ok());
+    if let Some(errors) = errors {
+        for (e, src) in errors.iter_mut().zip(&site.collection_errors) {
+            if let Ok(obj) = e.as_object_mut() {
+                obj.insert(
+                    key("iam_action"),
+                    key(&crate::snapshot::iam_action(src.service, &src.api)),
+                );
+            }
+        }
+    }
+    Ok(v)
+}
+
 fn site_index(site: &Site, site_v: &Value) -> Value {
     // Newest completed snapshot per volume, found in one pass.
     let mut newest: HashMap<&str, (&chrono::DateTime<chrono::Utc>, usize)> = HashMap::new();
@@ -121,12 +142,12 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
     // The three large conversions are independent: one thread each.
     let (primary, standby, parity_v) = std::thread::scope(|scope| {
         let primary = scope.spawn(|| {
-            let v = to_value(&snapshot.primary)?;
+            let v = site_value(&snapshot.primary)?;
             let index = site_index(&snapshot.primary, &v);
             anyhow::Ok((v, index))
         });
         let standby = scope.spawn(|| {
-            let v = to_value(&snapshot.standby)?;
+            let v = site_value(&snapshot.standby)?;
             let index = site_index(&snapshot.standby, &v);
             anyhow::Ok((v, index))
         });
@@ -180,11 +201,11 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
     let unknown = object([
         (
             key("primary"),
-            to_value(&snapshot.primary.failed_services())?,
+            to_value(&snapshot.primary.unlisted_services())?,
         ),
         (
             key("standby"),
-            to_value(&snapshot.standby.failed_services())?,
+            to_value(&snapshot.standby.unlisted_services())?,
         ),
     ]);
     let rewrites: Vec<[&str; 2]> = ctx

@@ -323,6 +323,27 @@ fn findings(out: &mut String, r: &Report) {
             }
             out.push('\n');
         }
+        let partial: Vec<_> = r
+            .rules
+            .iter()
+            .filter(|x| {
+                x.category == cat
+                    && x.status != RuleStatus::Unknown
+                    && !x.unknown_resources.is_empty()
+            })
+            .collect();
+        if !partial.is_empty() {
+            let _ = writeln!(
+                out,
+                "Resources not judged (a read they need failed), counted against the score:\n"
+            );
+            for u in partial {
+                for (arn, why) in &u.unknown_resources {
+                    let _ = writeln!(out, "- {} {}: {}", code(&u.id), code(arn), cell(why));
+                }
+            }
+            out.push('\n');
+        }
         let failing: BTreeSet<&str> = in_cat.iter().map(|f| f.rule_id.as_str()).collect();
         for rule in r.rules.iter().filter(|x| failing.contains(x.id.as_str())) {
             let _ = writeln!(

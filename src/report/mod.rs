@@ -131,6 +131,10 @@ pub struct RuleEntry {
     pub share: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown_because: Vec<String>,
+    /// Resources this rule could not judge (ARN → the failed reads and the IAM actions they
+    /// need); they count against the score.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unknown_resources: BTreeMap<String, String>,
     pub why: String,
     pub remediation: String,
     pub remediation_detail: String,
@@ -190,6 +194,7 @@ impl Report {
                 waived: s.waived,
                 share: s.share,
                 unknown_because: r.unknown_because.clone(),
+                unknown_resources: r.unknown_resources.clone(),
                 why: r.rule.why.clone(),
                 remediation: r.rule.remediation.clone(),
                 remediation_detail: r.rule.remediation_detail.clone(),

@@ -230,6 +230,23 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
         }
         out.push('\n');
     }
+    let partial: Vec<_> = r
+        .rules
+        .iter()
+        .filter(|x| x.status != RuleStatus::Unknown && !x.unknown_resources.is_empty())
+        .collect();
+    if !partial.is_empty() {
+        let _ = writeln!(
+            out,
+            "Judged in part — these resources could not be judged, counted against the score:"
+        );
+        for u in partial {
+            for (arn, why) in &u.unknown_resources {
+                let _ = writeln!(out, "  {} {}: {why}", u.id, short_resource(arn));
+            }
+        }
+        out.push('\n');
+    }
     for (role, site) in [("primary", p), ("standby", s)] {
         for e in &site.collection_errors {
             let _ = writeln!(

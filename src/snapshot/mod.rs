@@ -126,6 +126,20 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     Ok(snapshot)
 }
 
+/// The IAM action an API call needs, for messages that tell what to grant. Most actions are
+/// named like the API; S3's bucket sub-resources are not.
+pub fn iam_action(service: Service, api: &str) -> String {
+    let action = match (service, api) {
+        (Service::S3, "ListBuckets") => "ListAllMyBuckets",
+        (Service::S3, "GetBucketReplication") => "GetReplicationConfiguration",
+        (Service::S3, "GetBucketEncryption") => "GetEncryptionConfiguration",
+        (Service::S3, "GetBucketLogging") => "GetBucketLogging",
+        (Service::S3, "HeadBucket") => "ListBucket",
+        _ => api,
+    };
+    format!("{service}:{action}")
+}
+
 /// Checks that no two resources of one kind in one site share an ARN, or an id (record sets
 /// excepted: their id is name/type, which two hosted zones may share).
 fn validate(snapshot: &Snapshot, origin: &str) -> Result<()> {
@@ -166,9 +180,19 @@ pub fn save(snapshot: &Snapshot, path: &Path) -> Result<()> {
 }
 
 impl Site {
-    /// Services with at least one collection error: their data is unknown.
+    /// Services with at least one collection error (of a listing or of one resource).
     pub fn failed_services(&self) -> std::collections::BTreeSet<Service> {
         self.collection_errors.iter().map(|e| e.service).collect()
+    }
+
+    /// Services whose listing failed: what they hold is unknown as a whole. A failure that
+    /// concerns one resource (it names it) leaves the rest of the service judged.
+    pub fn unlisted_services(&self) -> std::collections::BTreeSet<Service> {
+        self.collection_errors
+            .iter()
+            .filter(|e| e.resource.is_none())
+            .map(|e| e.service)
+            .collect()
     }
 }
 

@@ -136,6 +136,10 @@ pub struct Ec2Inventory {
     pub subnets: Vec<Subnet>,
     #[serde(default)]
     pub security_groups: Vec<SecurityGroup>,
+    #[serde(default)]
+    pub key_pairs: Vec<KeyPair>,
+    #[serde(default)]
+    pub prefix_lists: Vec<PrefixList>,
 }
 
 resource! {
@@ -166,7 +170,11 @@ resource! {
 }
 
 resource! {
-    /// An AMI owned by the site's account.
+    /// An AMI of the site's region: owned by the site's account, or (whatever its owner)
+    /// referenced by an instance or a launch template of the site, or, in the standby site, the
+    /// standby region's image with the owner and name of a primary image owned by another
+    /// account (an Amazon, Marketplace or shared AMI). `account` is the site's account; the
+    /// image's owner is `owner_id`.
     pub struct Image {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub creation_date: Option<DateTime<Utc>>,
@@ -184,6 +192,15 @@ resource! {
         pub source_image_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub source_image_region: Option<String>,
+        /// The owner's account id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner_id: Option<String>,
+        /// `ImageOwnerAlias`: `amazon`, `aws-marketplace`, ... (absent for ordinary accounts).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner_alias: Option<String>,
+        /// Whether the image has public launch permissions.
+        #[serde(default)]
+        pub public: bool,
     }
 }
 
@@ -221,6 +238,28 @@ pub struct LaunchTemplateData {
     pub subnet_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
+    /// EBS block devices of the version (`BlockDeviceMappings[].Ebs`; instance-store and
+    /// `NoDevice` mappings are left out).
+    #[serde(default)]
+    pub block_devices: Vec<BlockDevice>,
+}
+
+/// One EBS block device of a launch template version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BlockDevice {
+    /// `/dev/xvda`, `/dev/sdf`, ...
+    pub device_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// The KMS key (id, alias or ARN, as the template gives it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_size_gib: Option<i64>,
 }
 
 resource! {
@@ -326,6 +365,32 @@ pub struct IngressRule {
     pub prefix_list_ids: Vec<String>,
 }
 
+resource! {
+    /// An EC2 key pair; `id` is the key pair id (`key-...`), `name` the key name. The ARN is
+    /// `arn:PARTITION:ec2:REGION:ACCOUNT:key-pair/KEY_PAIR_ID`.
+    pub struct KeyPair {
+        /// `rsa` or `ed25519`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub key_type: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fingerprint: Option<String>,
+    }
+}
+
+resource! {
+    /// A managed prefix list (AWS-managed, owner `AWS`, or the account's own); `id` is `pl-...`,
+    /// `name` the prefix list name (e.g. `com.amazonaws.us-east-1.s3`).
+    pub struct PrefixList {
+        /// The owner's account id, or `AWS` for an AWS-managed list.
+        pub owner_id: String,
+        /// `IPv4` or `IPv6`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address_family: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_entries: Option<i64>,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // S3
 // ---------------------------------------------------------------------------------------------
@@ -349,6 +414,10 @@ resource! {
         /// `None`: the bucket has no replication configuration.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub replication: Option<ReplicationConfiguration>,
+        /// Name of the bucket that receives this bucket's server access logs
+        /// (`LoggingEnabled.TargetBucket`); absent when access logging is off.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub logging_target: Option<String>,
     }
 }
 
@@ -495,6 +564,22 @@ resource! {
         pub disabled: bool,
         #[serde(default)]
         pub inverted: bool,
+        /// Ids of the health checks a `CALCULATED` check combines.
+        #[serde(default)]
+        pub child_health_checks: Vec<String>,
+        /// How many children must be healthy for a `CALCULATED` check to be healthy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub health_threshold: Option<i64>,
+        /// Status when the alarm of a `CLOUDWATCH_METRIC` check lacks data: `Healthy`,
+        /// `Unhealthy` or `LastKnownStatus`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub insufficient_data_health_status: Option<String>,
+        /// The CloudWatch alarm a `CLOUDWATCH_METRIC` check follows (`AlarmIdentifier.Name`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cloudwatch_alarm_name: Option<String>,
+        /// The alarm's region (`AlarmIdentifier.Region`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cloudwatch_alarm_region: Option<String>,
     }
 }
 
