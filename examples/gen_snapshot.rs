@@ -273,6 +273,9 @@ fn image(
         block_device_snapshot_ids: vec![snapshot_id.into()],
         source_image_id: None,
         source_image_region: None,
+        owner_id: Some(s.account.clone()),
+        owner_alias: None,
+        public: false,
     }
 }
 
@@ -336,6 +339,7 @@ fn launch_template(
         security_group_ids: vec![sg.into()],
         subnet_ids: vec![subnet.into()],
         key_name: Some(format!("{app}-ops")),
+        block_devices: Vec::new(),
     };
     LaunchTemplate {
         arn: format!(
@@ -468,6 +472,7 @@ fn bucket(
             bucket_key_enabled: true,
         }),
         replication,
+        logging_target: None,
     }
 }
 
@@ -881,6 +886,11 @@ fn main() {
             failure_threshold: Some(3),
             disabled: false,
             inverted: false,
+            child_health_checks: Vec::new(),
+            health_threshold: None,
+            insufficient_data_health_status: None,
+            cloudwatch_alarm_name: None,
+            cloudwatch_alarm_region: None,
         });
         let fqdn = format!("{app}.{}", zone.name);
         let p_alb = format!("dualstack.{app}-{P_TOKEN}-1.{P_REGION}.elb.amazonaws.com.");

@@ -67,7 +67,8 @@ application stays healthy by every rule, under the default objectives and under 
   security_group_ingress_drift      app17: groups ``app17-web-use1``/``-usw2``; tcp 8443 from the
                                     web tier only in the primary
   primary_without_health_check      app18: PRIMARY failover record without health check
-  health_check_broken               app19: PRIMARY on an inverted check, SECONDARY on a disabled one
+  health_check_broken               app19: PRIMARY on a disabled check, SECONDARY on an inverted one
+                                    (a disabled check on a SECONDARY is healthy, which is harmless)
   secondary_targets_primary_region  app20: CNAME failover pair whose SECONDARY is a us-east-1 ELB
   failover_ttl_too_long             app21: failover records with TTL 300
   role_policy_drift                 app22: only with ``--two-accounts`` (IAM is global per account,
@@ -309,8 +310,18 @@ def template_data(site: Site, app: str, ami: str, profile: str, kind: str,
     }
 
 
+def ensure_key_pair(site: Site, name: str) -> None:
+    """The SSH key pair a template names, created once per site (key pairs are regional)."""
+    try:
+        site.ec2.create_key_pair(KeyName=name, KeyType="ed25519")
+    except site.ec2.exceptions.ClientError as e:
+        if "Duplicate" not in str(e):
+            raise
+
+
 def launch_template(site: Site, app: str, ami: str, profile: str, kind: str = "t3.small",
                     groups: list[str] | None = None, subnet: str | None = None) -> str:
+    ensure_key_pair(site, f"{app}-ops")
     return site.ec2.create_launch_template(
         LaunchTemplateName=f"{app}-web-{site.token}",
         VersionDescription="initial",
@@ -497,12 +508,12 @@ def seed_dns(site: Site, apps: list[str], defect_app: str | None,
             "Name": fqdn, "Type": kind, "SetIdentifier": f"{app}-secondary",
             "Failover": "SECONDARY", "TTL": ttl, "ResourceRecords": [{"Value": values[1]}]}
         if variant != "primary_without_health_check":
-            inverted = {"Inverted": True} if variant == "health_check_broken" else {}
-            checks[app] = health_check(site, app, "primary", "use1", **inverted)
+            disabled = {"Disabled": True} if variant == "health_check_broken" else {}
+            checks[app] = health_check(site, app, "primary", "use1", **disabled)
             primary["HealthCheckId"] = checks[app]
         if variant == "health_check_broken":
             secondary["HealthCheckId"] = health_check(site, app, "secondary", "usw2",
-                                                      Disabled=True)
+                                                      Inverted=True)
         changes.append({"Action": "CREATE", "ResourceRecordSet": primary})
         if app != defect_app:
             changes.append({"Action": "CREATE", "ResourceRecordSet": secondary})

@@ -61,6 +61,20 @@ pub struct ScopeConfig {
     /// Tag keys whose values are dropped from snapshots and reports.
     #[serde(default)]
     pub redact_tags: Vec<String>,
+    /// ARN globs (`*`, `?`) left out of scope: neither judged nor reported.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// ARN globs that are DR data whatever they look like (a bucket named like tooling that
+    /// really holds application data).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Tag whose value `true` or `false` says whether a resource is DR data (default `dr:data`).
+    #[serde(default = "default_data_tag")]
+    pub data_tag: String,
+}
+
+fn default_data_tag() -> String {
+    "dr:data".to_string()
 }
 
 impl Default for ScopeConfig {
@@ -69,6 +83,9 @@ impl Default for ScopeConfig {
             services: default_services(),
             scope_tag: default_scope_tag(),
             redact_tags: Vec::new(),
+            exclude: Vec::new(),
+            include: Vec::new(),
+            data_tag: default_data_tag(),
         }
     }
 }
@@ -96,6 +113,11 @@ pub struct PairingConfig {
     /// Extra name rewrites applied after the region tokens, e.g. `{ from = "east", to = "west" }`.
     #[serde(default)]
     pub rewrites: Vec<Rewrite>,
+    /// `[primary word, standby word]` pairs tried, one pair at a time and in order, on names the
+    /// region tokens did not pair: `prod-main-app` → `prod-dr-app`. Whole words only (between
+    /// `-`, `_`, `.`, `/`), case-insensitive. Replaces the defaults; `[]` turns them off.
+    #[serde(default = "default_role_words", deserialize_with = "role_word_pairs")]
+    pub role_words: Vec<[String; 2]>,
 }
 
 impl Default for PairingConfig {
@@ -105,7 +127,74 @@ impl Default for PairingConfig {
             app_tag: default_app_tag(),
             tier_tag: default_tier_tag(),
             rewrites: Vec::new(),
+            role_words: default_role_words(),
         }
+    }
+}
+
+/// The role words teams name their sites with, most specific first: a name carrying several
+/// (`prod-main`) gets the first pair that finds a twin (`main` → `dr` before `prod` → `dr`).
+/// Left out on purpose: `blue`/`green` (deployments, not sites), `pri`/`sec` (`sec` is security).
+pub fn default_role_words() -> Vec<[String; 2]> {
+    [
+        ["primary", "standby"],
+        ["primary", "secondary"],
+        ["primary", "dr"],
+        ["main", "dr"],
+        ["prod", "dr"],
+        ["production", "dr"],
+        ["active", "passive"],
+    ]
+    .into_iter()
+    .map(|pair| pair.map(String::from))
+    .collect()
+}
+
+/// `[[a, b], ...]`, each entry exactly two words (serde alone would drop a third).
+fn role_word_pairs<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<[String; 2]>, D::Error> {
+    let lists: Vec<Vec<String>> = Deserialize::deserialize(d)?;
+    lists
+        .into_iter()
+        .map(|words| {
+            <[String; 2]>::try_from(words).map_err(|words| {
+                serde::de::Error::custom(format!(
+                    "pairing.role_words: {words:?} is not a pair; each entry is [primary word, \
+                     standby word], e.g. [\"main\", \"dr\"]"
+                ))
+            })
+        })
+        .collect()
+}
+
+impl PairingConfig {
+    /// Why the pairing settings are unusable, if they are.
+    fn problem(&self) -> Option<String> {
+        for [primary, standby] in &self.role_words {
+            for word in [primary, standby] {
+                let sep = |c: char| matches!(c, '-' | '_' | '.' | '/');
+                if word.is_empty() || word.chars().any(char::is_whitespace) {
+                    return Some(format!(
+                        "pairing.role_words: `{word}` is not a word; words are non-empty and \
+                         without spaces"
+                    ));
+                }
+                if word.starts_with(sep) || word.ends_with(sep) {
+                    return Some(format!(
+                        "pairing.role_words: `{word}` starts or ends with a separator (- _ . /); \
+                         write the word alone"
+                    ));
+                }
+            }
+            if primary.eq_ignore_ascii_case(standby) {
+                return Some(format!(
+                    "pairing.role_words: [\"{primary}\", \"{standby}\"] names the same word twice; \
+                     give the primary's word, then the standby's"
+                ));
+            }
+        }
+        None
     }
 }
 
@@ -179,6 +268,7 @@ struct RawObjectives {
     rpo: Option<Spanned<String>>,
     rto: Option<Spanned<String>>,
     dns_ttl_max: Option<Spanned<String>>,
+    copy_grace: Option<Spanned<String>>,
     failback: Option<bool>,
     default_tier: Option<Spanned<String>>,
 }
@@ -189,6 +279,9 @@ pub struct Objectives {
     pub rpo_seconds: u64,
     pub rto_seconds: u64,
     pub dns_ttl_max_seconds: u64,
+    /// How long a new snapshot or AMI may go uncopied before it is a finding: copies take time.
+    #[serde(default = "default_copy_grace")]
+    pub copy_grace_seconds: u64,
     pub failback: bool,
     /// `pilot-light` or `warm-standby`; workloads override it with the `dr:tier` tag.
     pub default_tier: String,
@@ -200,10 +293,15 @@ impl Default for Objectives {
             rpo_seconds: 24 * 3600,
             rto_seconds: 4 * 3600,
             dns_ttl_max_seconds: 60,
+            copy_grace_seconds: default_copy_grace(),
             failback: false,
             default_tier: "pilot-light".into(),
         }
     }
+}
+
+fn default_copy_grace() -> u64 {
+    3600
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -334,6 +432,7 @@ impl Config {
             rpo,
             rto,
             dns_ttl_max,
+            copy_grace,
             failback,
             default_tier,
         } = raw.objectives;
@@ -345,6 +444,7 @@ impl Config {
                 dns_ttl_max,
                 &mut objectives.dns_ttl_max_seconds,
             ),
+            ("copy_grace", copy_grace, &mut objectives.copy_grace_seconds),
         ] {
             if let Some(v) = value {
                 *slot = parse_duration(v.get_ref())
@@ -394,6 +494,10 @@ impl Config {
         }
         if let Some(p) = raw.gate.allow_partial {
             gate.allow_partial = p;
+        }
+
+        if let Some(problem) = raw.pairing.problem() {
+            return Err(Error::Config(format!("config {file}: {problem}")).into());
         }
 
         for s in &raw.scope.services {
@@ -577,6 +681,35 @@ mod tests {
                 .starts_with("config d.toml:2:7: objectives.rpo"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn role_words_default_replace_and_validate() {
+        let c = Config::parse("", Path::new("d.toml")).unwrap();
+        assert_eq!(c.pairing.role_words, default_role_words());
+        assert_eq!(c.pairing.role_words[0], ["primary", "standby"]);
+        let c = Config::parse(
+            "[pairing]\nrole_words = [[\"blue\", \"green\"]]\n",
+            Path::new("d.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.pairing.role_words, [["blue", "green"]]);
+        let c = Config::parse("[pairing]\nrole_words = []\n", Path::new("d.toml")).unwrap();
+        assert!(c.pairing.role_words.is_empty());
+        for (text, want) in [
+            ("role_words = [[\"a\", \"b\", \"c\"]]", "d.toml:2:"),
+            ("role_words = [\"main\"]", "d.toml:2:"),
+            ("role_words = [[\"main\", \"\"]]", "not a word"),
+            ("role_words = [[\"main site\", \"dr\"]]", "not a word"),
+            ("role_words = [[\"-main\", \"dr\"]]", "separator"),
+            ("role_words = [[\"DR\", \"dr\"]]", "same word"),
+        ] {
+            let e = Config::parse(&format!("[pairing]\n{text}\n"), Path::new("d.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want), "{text}: {e}");
+            assert!(e.contains("d.toml"), "{text}: {e}");
+        }
     }
 
     #[test]

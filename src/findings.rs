@@ -78,33 +78,7 @@ pub fn fingerprint(rule_id: &str, resource: &str, site: SiteRole, site_pair: &st
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Matches `*` (any run) and `?` (one character); everything else literally.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
+pub use crate::snapshot::glob_match;
 
 /// Builds findings from rule results and applies waivers as of `today`.
 pub fn build(

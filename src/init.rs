@@ -52,8 +52,18 @@ scope_tag = "dr:scope"
 # Tag keys whose values become `[redacted]` in snapshots and reports (also --redact-tags).
 # Tags drready reads (Name, the pairing, app and scope tags, dr:*) cannot be redacted.
 redact_tags = []
+# ARN globs (* and ?) left out of scope, e.g. ["arn:aws:s3:::scratch-*"].
+exclude = []
+# Service and tooling buckets (CDK bootstrap, cf-templates, CloudTrail, Config, access-log and
+# load-balancer log targets, Athena results, Terraform state, logs shipped to a log archive) are
+# not DR data: reported apart and not judged. ARN globs here are DR data whatever they look like.
+include = []
+# A resource tagged with this key = "true" is DR data, = "false" is not, whatever it looks like.
+data_tag = "dr:data"
 
-# How a primary resource finds its standby twin: pairing tag, then name, then lineage.
+# How a primary resource finds its standby twin: pairing tag, then name (region tokens, then role
+# words), then lineage, then generated names (CloudFormation stack, Terraform name_prefix) and the
+# network's structure (the only VPC left on each side, subnets at the same AZ and CIDR offset).
 [pairing]
 # Equal values of this tag on a primary and a standby resource make them twins.
 pair_tag = "dr:pair"
@@ -65,6 +75,18 @@ tier_tag = "dr:tier"
 rewrites = []
 # Example: names that say "east" in the primary and "west" in the standby.
 #rewrites = [{ from = "east", to = "west" }]
+# Role words: [primary word, standby word], tried one pair at a time and in order on names the
+# region tokens did not pair (prod-main-app -> prod-dr-app). Whole words between - _ . or /, any
+# case. A list here replaces this one; [] turns role words off.
+role_words = [
+  ["primary", "standby"],
+  ["primary", "secondary"],
+  ["primary", "dr"],
+  ["main", "dr"],
+  ["prod", "dr"],
+  ["production", "dr"],
+  ["active", "passive"],
+]
 
 # Recovery objectives; durations as 30s, 15m, 4h, 1d, 1w or sums such as 1h30m.
 [objectives]
@@ -74,6 +96,8 @@ rpo = "1d"
 rto = "4h"
 # Largest TTL allowed on failover DNS records.
 dns_ttl_max = "60s"
+# How long a new snapshot may go uncopied before it is a finding (copies take time).
+copy_grace = "1h"
 # Whether the primary region must be able to take back over (failback) too.
 failback = false
 # DR tier of workloads without a `dr:tier` tag: pilot-light or warm-standby.

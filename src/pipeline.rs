@@ -8,13 +8,14 @@ use crate::parity::{NameRewriter, PairingOptions};
 use crate::policy::input::InputContext;
 use crate::policy::{PolicySet, RuleStatus};
 use crate::report::{Evaluated, Report};
+use crate::snapshot::dr_data::DataOverrides;
 use crate::snapshot::{Scope, Snapshot};
 use crate::vocab::Service;
 use crate::workload::WorkloadTags;
 
 /// Evaluates a snapshot with the given policies and configuration.
 pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> Result<Report> {
-    let scope = Scope {
+    let mut scope = Scope {
         tag: config.scope.scope_tag.clone(),
         services: config
             .scope
@@ -22,7 +23,18 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
             .iter()
             .filter_map(|s| Service::parse(s))
             .collect(),
+        exclude: config.scope.exclude.clone(),
+        not_dr_data: Default::default(),
     };
+    let not_dr_data = crate::snapshot::dr_data::classify(
+        snapshot,
+        &DataOverrides {
+            tag: &config.scope.data_tag,
+            include: &config.scope.include,
+            scope: Some(&scope),
+        },
+    );
+    scope.not_dr_data = not_dr_data.iter().map(|n| n.arn.clone()).collect();
     // Every report is built from `scoped`, so redacted tag values reach no output format. It is
     // a copy only when tags are redacted or something is out of scope (a copy of a
     // 100k-resource snapshot costs ~0.2 s and ~200 MB).
@@ -33,7 +45,7 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
         } else {
             let mut owned = timed("copy", || snapshot.clone());
             owned.redact_tags(&config.scope.redact_tags);
-            let removed = scope.apply(&mut owned);
+            let removed = scope.apply(&mut owned) - not_dr_data.len();
             copy = owned;
             (&copy, removed)
         };
@@ -106,6 +118,7 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
                 waivers,
                 scores,
                 out_of_scope,
+                not_dr_data,
                 recovery_points,
             },
             config,

@@ -602,6 +602,181 @@ fn access_denied_names_the_missing_iam_action() {
     }
 }
 
+/// A finding's (rule, resource, site, fingerprint) and its message, for failure output.
+fn finding_line(f: &Value) -> String {
+    format!("{} {} [{}]: {}", f["rule_id"], f["resource"], f["site"], f["message"])
+}
+
+#[test]
+fn access_denied_on_one_bucket_leaves_only_that_bucket_unknown() {
+    let (moto, seed) = estate();
+    let dir = tempfile::tempdir().unwrap();
+    // The primary data bucket of the first healthy application.
+    let broken: BTreeSet<&str> = seed["defects"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let app = seed["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| !broken.contains(a["name"].as_str().unwrap()))
+        .expect("a healthy application");
+    let bucket = app["primary"]["bucket"].as_str().unwrap().to_string();
+    let arn = format!("arn:aws:s3:::{bucket}");
+    eprintln!("denying GetBucketReplication on {bucket} ({})", app["name"]);
+
+    let clean_proxy = Proxy::builder(&moto.endpoint).start();
+    let clean = scan(dir.path(), "clean", &clean_proxy.endpoint, FAST, &[]);
+    assert_eq!(clean.code, 1, "{}", clean.out);
+    assert!(errors(&clean.snapshot, "primary").is_empty(), "{}", clean.out);
+    assert!(errors(&clean.snapshot, "standby").is_empty(), "{}", clean.out);
+
+    let proxy = Proxy::builder(&moto.endpoint)
+        .rule(
+            Rule::new(Fault::AccessDenied)
+                .operation("GetBucketReplication")
+                .bucket(&bucket),
+        )
+        .start();
+    let denied = scan(dir.path(), "one-bucket", &proxy.endpoint, FAST, &[]);
+
+    // The proxy denied that bucket's replication, and only it.
+    let records = proxy.records();
+    let of_bucket =
+        |r: &Record| r.target.split(['/', '?']).find(|s| !s.is_empty()) == Some(bucket.as_str());
+    let hit: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.outcome == Outcome::Injected("access-denied".into()))
+        .collect();
+    assert!(!hit.is_empty(), "the rule never fired");
+    for r in &hit {
+        assert_eq!(r.operation, "GetBucketReplication", "{r:?}");
+        assert!(of_bucket(r), "denied another request: {r:?}");
+    }
+    assert!(
+        records
+            .iter()
+            .filter(|r| r.operation == "GetBucketReplication")
+            .filter(|r| !of_bucket(r))
+            .all(Record::forwarded),
+        "every other bucket's replication is read"
+    );
+
+    // The snapshot holds exactly one collection error: that bucket's replication.
+    let errs: Vec<Value> = errors(&denied.snapshot, "primary")
+        .into_iter()
+        .chain(errors(&denied.snapshot, "standby"))
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0]["api"], "GetBucketReplication", "{errs:?}");
+    assert_eq!(errs[0]["resource"], arn.as_str(), "{errs:?}");
+    assert_eq!(errs[0]["code"], "AccessDenied", "{errs:?}");
+
+    // Every S3 rule leaves that bucket unknown, saying which permission is missing.
+    let s3_rules = rules_reading("s3");
+    assert!(!s3_rules.is_empty());
+    let mut problems = Vec::new();
+    for r in denied.report["rules"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        if !s3_rules.contains(id) {
+            continue;
+        }
+        match r["unknown_resources"][arn.as_str()].as_str() {
+            None => problems.push(format!(
+                "{id} (status {}): {arn} not in unknown_resources {}",
+                r["status"], r["unknown_resources"]
+            )),
+            Some(why) if !why.contains("s3:GetReplicationConfiguration") => problems.push(
+                format!("{id}: why {why:?} does not name s3:GetReplicationConfiguration"),
+            ),
+            Some(_) => {}
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the denied bucket must be unknown to every S3 rule:\n{}",
+        problems.join("\n")
+    );
+
+    // Every other finding of the clean scan is still reported, and nothing is said about the
+    // unread bucket but DR-INV-001.
+    let key = |f: &Value| -> (String, String) {
+        (
+            f["rule_id"].as_str().unwrap_or_default().to_string(),
+            format!("{} {} {}", f["resource"], f["site"], f["fingerprint"]),
+        )
+    };
+    let expected: BTreeMap<(String, String), String> = clean.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["resource"] != arn.as_str())
+        .map(|f| (key(f), finding_line(f)))
+        .collect();
+    let got: BTreeMap<(String, String), String> = denied.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] != "DR-INV-001")
+        .map(|f| (key(f), finding_line(f)))
+        .collect();
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|(k, _)| !got.contains_key(k))
+        .map(|(_, l)| l)
+        .collect();
+    let extra: Vec<&String> = got
+        .iter()
+        .filter(|(k, _)| !expected.contains_key(k))
+        .map(|(_, l)| l)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "one unreadable bucket must not change the other findings\nmissing:\n{}\nextra:\n{}",
+        missing
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        extra.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n")
+    );
+    let s3_clean = expected
+        .keys()
+        .filter(|k| s3_rules.contains(&k.0))
+        .count();
+    assert!(s3_clean > 0, "the estate's S3 defect is found in the clean scan");
+
+    // Incomplete: exit 3; with --allow-partial the gate decides, and the estate has defects.
+    assert_eq!(denied.code, 3, "{}", denied.out);
+    assert_eq!(denied.report["gate"]["incomplete"], true);
+    let partial = scan(
+        dir.path(),
+        "one-bucket-partial",
+        &proxy.endpoint,
+        FAST,
+        &["--allow-partial"],
+    );
+    assert_eq!(partial.code, 1, "{}", partial.out);
+
+    // DR-INV-001 names the bucket and the IAM action.
+    let inv: Vec<&Value> = denied.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "DR-INV-001")
+        .collect();
+    assert!(
+        inv.iter().any(|f| {
+            let text = format!("{} {} {}", f["resource"], f["message"], f["related"]);
+            text.contains(&bucket) && text.contains("s3:GetReplicationConfiguration")
+        }),
+        "DR-INV-001 must name {bucket} and s3:GetReplicationConfiguration: {inv:?}"
+    );
+}
+
 /// The least-privilege policy of docs/permissions.md: its `Action` list.
 fn documented_actions() -> BTreeSet<String> {
     let doc =

@@ -45,11 +45,9 @@ const DEFAULT: &[(&str, &[&str])] = &[
         &["DR-EC2-003", "DR-EC2-006"],
     ),
     ("failover_without_secondary", &["DR-DNS-001"]),
-    // The instance profile its standby template names is missing: a broken reference too.
-    (
-        "standby_instance_profile_missing",
-        &["DR-IAM-001", "DR-EC2-004"],
-    ),
+    // The instance profile its standby template names is missing (DR-IAM-001's alone: DR-EC2-004
+    // no longer reports profiles, so one missing profile is one critical finding).
+    ("standby_instance_profile_missing", &["DR-IAM-001"]),
     // --rule-defects.
     ("destination_versioning_suspended", &["DR-S3-003"]),
     ("replication_only_filtered", &["DR-S3-004"]),

@@ -12,6 +12,7 @@ metadata := {
 		"AMIs are regional: an instance or launch template in the standby region can only boot from an image that exists there.",
 		"This AMI, used by primary instances or launch templates (the version that launches: the default version, else the latest), has no copy in the standby region, so the replacement fleet cannot be launched from the same image.",
 		"Copying an AMI takes minutes to hours and needs the source region's API, which is exactly what is unavailable during a regional outage.",
+		"A copy that is pending or failed is not a copy. An AMI the account does not own (Amazon, Marketplace, or a golden image shared by an image-factory account) needs the owner's image of the same name available to the standby account in the standby region.",
 	]),
 	"remediation": "Copy the AMI to the standby region (and keep copying every new version) and point the standby launch templates at the copy.",
 	"remediation_detail": concat("\n", [
@@ -43,22 +44,44 @@ image_users[image_id] contains template.arn if {
 	lib.is_set(image_id)
 }
 
-# Only AMIs the primary account owns (present in the index) are judged; public or shared AMIs
-# cannot be checked for a copy and are not applicable.
+# Every AMI in use that the inventory knows: the account's own and, since the images instances and
+# templates reference are collected whatever their owner, public and shared ones too.
 applicable contains image.arn if {
 	some image_id, _ in image_users
 	image := input.index.primary.images[image_id]
 }
 
+# The standby counterpart: a copy (lineage, tag, name) or, for an image the account does not own,
+# the owner's image of the same name in the standby region (pairing strategy `owner`).
+twin(image) := input.index.standby.by_arn[input.parity.standby_of[image.arn]]
+
+owned(image) if not lib.is_set(image.owner_id)
+
+owned(image) if image.owner_id == input.primary.account
+
+gap(image) := sprintf("has no copy in standby region %s", [input.standby.region]) if {
+	owned(image)
+	not twin(image)
+} else := sprintf("has no usable copy in standby region %s: its copy %s is %s", [input.standby.region, twin(image).id, twin(image).state]) if {
+	twin(image).state != "available"
+} else := sprintf("is owned by %s and no image of that owner named %s is available to the standby account %s in %s: copy the AMI into the standby region and account (or have its owner publish or share it there)", [owner_label(image), image.name, input.standby.account, input.standby.region]) if {
+	not owned(image)
+	not twin(image)
+}
+
+owner_label(image) := sprintf("%s (%s)", [image.owner_alias, image.owner_id]) if {
+	lib.is_set(image.owner_alias)
+} else := sprintf("account %s", [image.owner_id])
+
 deny contains finding if {
 	some image_id, users in image_users
 	image := input.index.primary.images[image_id]
-	not input.parity.standby_of[image.arn]
+	problem := gap(image)
 	finding := {
 		"resource": image.arn,
 		"site": "primary",
-		"message": sprintf("AMI %s in primary region %s is used by %d primary instance(s)/launch template(s) but has no copy in standby region %s.", [
-			lib.label(image), input.primary.region, count(users), input.standby.region,
+		"message": sprintf("AMI %s in primary region %s is used by %d primary instance(s)/launch template(s) but %s.", [
+			lib.label(image), input.primary.region, count(users), problem,
 		]),
 		"related": sort(users),
 	}

@@ -24,12 +24,20 @@ t_template(id, latest_image, default_image) := {
 t_input(instances, templates, standby_of) := {
 	"primary": {"account": "111111111111", "region": "us-east-1", "ec2": {"instances": instances, "launch_templates": templates}},
 	"standby": {"account": "111111111111", "region": "us-west-2", "ec2": {"instances": [], "launch_templates": []}},
-	"index": {"primary": {"images": {
-		"ami-0aaa": t_image("ami-0aaa", "web-2026-11"),
-		"ami-0old": t_image("ami-0old", "web-2026-10"),
-	}}},
+	"index": {
+		"primary": {"images": {
+			"ami-0aaa": t_image("ami-0aaa", "web-2026-11"),
+			"ami-0old": t_image("ami-0old", "web-2026-10"),
+			"ami-0amzn": object.union(t_image("ami-0amzn", "al2023-ami-2023.6.20241111.0-kernel-6.1-x86_64"), {"owner_id": "137112412989", "owner_alias": "amazon", "public": true}),
+			"ami-0gold": object.union(t_image("ami-0gold", "golden-base-2026-11"), {"owner_id": "333333333333"}),
+		}},
+		# Every standby twin named by standby_of, available.
+		"standby": {"by_arn": {arn: t_standby_image(arn, "available") | some arn in standby_of}},
+	},
 	"parity": {"standby_of": standby_of},
 }
+
+t_standby_image(arn, state) := {"arn": arn, "id": substring(arn, indexof(arn, "image/") + 6, -1), "state": state}
 
 test_uncopied_ami_is_denied_with_users_related if {
 	d := t_input(
@@ -81,6 +89,36 @@ test_public_ami_is_not_applicable if {
 	)
 	count(applicable) == 0 with input as d
 	count(deny) == 0 with input as d
+}
+
+test_failed_or_pending_copy_is_not_a_copy if {
+	copy := "arn:aws:ec2:us-west-2:111111111111:image/ami-0bbb"
+	base := t_input([t_instance("i-1", "running", "ami-0aaa")], [], {t_image_arn("ami-0aaa"): copy})
+	d := object.union(base, {"index": {"standby": {"by_arn": {copy: t_standby_image(copy, "failed")}}}})
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "has no usable copy in standby region us-west-2: its copy ami-0bbb is failed")
+	applicable == {t_image_arn("ami-0aaa")} with input as d
+}
+
+test_amazon_ami_with_its_standby_counterpart_passes if {
+	d := t_input(
+		[t_instance("i-1", "running", "ami-0amzn")],
+		[],
+		{t_image_arn("ami-0amzn"): "arn:aws:ec2:us-west-2::image/ami-0amznw2"},
+	)
+	count(deny) == 0 with input as d
+	applicable == {t_image_arn("ami-0amzn")} with input as d
+}
+
+test_shared_ami_not_available_to_the_standby_is_denied if {
+	d := t_input([t_instance("i-1", "running", "ami-0gold")], [], {})
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	f.resource == t_image_arn("ami-0gold")
+	contains(f.message, "is owned by account 333333333333 and no image of that owner named golden-base-2026-11 is available to the standby account 111111111111 in us-west-2")
 }
 
 test_terminated_instance_is_ignored if {

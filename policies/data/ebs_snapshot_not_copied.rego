@@ -12,6 +12,7 @@ metadata := {
 		"EBS snapshots are regional: a volume can only be restored in the standby region from a snapshot that has been copied there.",
 		"The newest completed snapshot of this volume exists only in the primary region, so on the day of the disaster the standby either restores an older copy (losing everything since, possibly beyond the RPO) or has no data for this volume at all.",
 		"Copying a snapshot needs the source region to be reachable, which it is not during a regional outage.",
+		"A copy counts however it was made: paired by the dr:source-snapshot-id tag or the description EC2 writes on copies, the snapshot of a copied AMI (SourceSnapshot in its description), or an AWS Backup copy (tag aws:backup:source-resource naming the volume) at least as new. A snapshot taken less than objectives.copy_grace (default 1 h) before collection is not judged yet: its copy may still be running.",
 	]),
 	"remediation": "Copy every new snapshot of the volume to the standby region automatically (Data Lifecycle Manager or AWS Backup cross-region copy).",
 	"remediation_detail": concat("\n", [
@@ -36,7 +37,8 @@ applicable contains volume.arn if {
 deny contains finding if {
 	some volume in input.primary.ec2.volumes
 	snapshot := input.index.primary.latest_snapshot_of_volume[volume.id]
-	not input.parity.standby_of[snapshot.arn]
+	not covered(volume, snapshot)
+	not in_grace(snapshot)
 	finding := {
 		"resource": volume.arn,
 		"site": "primary",
@@ -50,3 +52,20 @@ deny contains finding if {
 started(snapshot) := sprintf("started %s", [snapshot.start_time]) if {
 	is_string(snapshot.start_time)
 } else := "start time unknown"
+
+# The snapshot's own copy (paired by tag, name or the copy's description).
+covered(_, snapshot) if input.parity.standby_of[snapshot.arn]
+
+# A standby copy of this volume's data at least as new: an AWS Backup copy (tag
+# aws:backup:source-resource), an AMI copy's snapshot, or the copy of a later snapshot.
+covered(volume, snapshot) if {
+	copy := input.index.primary.standby_copy_of_volume[volume.id]
+	time.parse_rfc3339_ns(copy.source_time) >= time.parse_rfc3339_ns(snapshot.start_time)
+}
+
+# Taken less than objectives.copy_grace_seconds (default 1 h) before collection: the copy may
+# still be in progress.
+in_grace(snapshot) if {
+	grace := object.get(object.get(input, "objectives", {}), "copy_grace_seconds", 3600)
+	input.now_ns - time.parse_rfc3339_ns(snapshot.start_time) < grace * 1000000000
+}

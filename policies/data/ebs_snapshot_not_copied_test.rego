@@ -55,6 +55,52 @@ test_copy_of_older_snapshot_does_not_count if {
 	count(deny) == 1 with input as d
 }
 
+test_aws_backup_copy_of_the_volume_counts if {
+	d := object.union(
+		t_input(
+			[t_volume("vol-1", "db-data")],
+			{"vol-1": t_snapshot("snap-2", "vol-1", "2026-11-20T02:00:00Z")},
+			{},
+		),
+		{"index": {"primary": {"standby_copy_of_volume": {"vol-1": {
+			"arn": "arn:aws:ec2:us-west-2::snapshot/snap-b1",
+			"source_time": "2026-11-20T02:30:00Z", "via": "aws backup",
+		}}}}},
+	)
+	count(deny) == 0 with input as d
+	applicable == {t_volume_arn("vol-1")} with input as d
+}
+
+test_older_backup_copy_does_not_count if {
+	d := object.union(
+		t_input(
+			[t_volume("vol-1", "db-data")],
+			{"vol-1": t_snapshot("snap-2", "vol-1", "2026-11-20T02:00:00Z")},
+			{},
+		),
+		{"index": {"primary": {"standby_copy_of_volume": {"vol-1": {
+			"arn": "arn:aws:ec2:us-west-2::snapshot/snap-b1",
+			"source_time": "2026-11-19T02:30:00Z", "via": "aws backup",
+		}}}}},
+	)
+	count(deny) == 1 with input as d
+}
+
+test_snapshot_within_the_copy_grace_is_not_yet_a_finding if {
+	base := t_input(
+		[t_volume("vol-1", "db-data")],
+		{"vol-1": t_snapshot("snap-2", "vol-1", "2026-11-20T09:40:00Z")},
+		{},
+	)
+	# Collected 20 minutes after the snapshot started: its copy may still be running.
+	d := object.union(base, {"now_ns": time.parse_rfc3339_ns("2026-11-20T10:00:00Z"), "objectives": {"copy_grace_seconds": 3600}})
+	count(deny) == 0 with input as d
+	applicable == {t_volume_arn("vol-1")} with input as d
+	# Two hours later it is overdue.
+	late := object.union(base, {"now_ns": time.parse_rfc3339_ns("2026-11-20T11:40:00Z"), "objectives": {"copy_grace_seconds": 3600}})
+	count(deny) == 1 with input as late
+}
+
 test_volume_without_snapshot_is_not_applicable if {
 	d := t_input(
 		[t_volume("vol-1", "db-data"), t_volume("vol-2", "scratch")],

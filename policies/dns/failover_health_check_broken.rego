@@ -9,8 +9,8 @@ metadata := {
 	"category": "dns",
 	"inputs": ["route53"],
 	"why": concat(" ", [
-		"A PRIMARY or SECONDARY failover record names a health check that does not exist in the record's account, is disabled, or is inverted.",
-		"Route 53 lets a health check be deleted while records still use it, and the status it then reports for those records is undefined; a disabled health check is always considered healthy; an inverted one is healthy while the endpoint is down and unhealthy while it is up.",
+		"A PRIMARY or SECONDARY failover record names a health check that does not exist in the record's account, a PRIMARY record a disabled one, or either an inverted one.",
+		"Route 53 lets a health check be deleted while records still use it, and the status it then reports for those records is undefined; a disabled health check is always considered healthy, so a PRIMARY on one never fails over (on a SECONDARY that is harmless: it is served whenever the PRIMARY is unhealthy, as without a check); an inverted one is healthy while the endpoint is down and unhealthy while it is up.",
 		"With any of these, Route 53 keeps sending traffic to the failed primary region, or sends it to the standby while the primary is fine, and the health check that looks configured is why.",
 	]),
 	"remediation": "Point the record at an existing, enabled, non-inverted health check that probes the record's own endpoint.",
@@ -36,9 +36,17 @@ problem(record) := sprintf("names health check %s, which does not exist in accou
 	states := [state |
 		some [flag, state] in [["disabled", "disabled (always healthy)"], ["inverted", "inverted (healthy while the endpoint is down)"]]
 		object.get(check, flag, false) == true
+		judged_flag(record, flag)
 	]
 	count(states) > 0
 }
+
+# A disabled check is healthy to Route 53: on a PRIMARY that means it never fails over, but a
+# SECONDARY is meant to be served whenever the PRIMARY is unhealthy, so a disabled check there
+# is harmless (the same as no check). An inverted check is wrong on either.
+judged_flag(record, "disabled") := true if record.failover == "PRIMARY"
+
+judged_flag(_, "inverted") := true
 
 applicable contains record.arn if {
 	some [_, record] in lib.failover_records

@@ -59,6 +59,18 @@ test_inverted_health_check_on_secondary_is_denied if {
 	contains(f.message, "inverted (healthy while the endpoint is down)")
 }
 
+test_disabled_health_check_on_secondary_passes if {
+	# Route 53 treats a disabled check as healthy: what a SECONDARY needs to be served.
+	d := t_input(
+		t_record("PRIMARY", "use1", "111111111111", "hc-1"),
+		t_record("SECONDARY", "usw2", "111111111111", "hc-2"),
+		[t_check("hc-1", false, false), t_check("hc-2", true, false)],
+		[],
+	)
+	count(deny) == 0 with input as d
+	applicable[t_arn("usw2")] with input as d
+}
+
 test_disabled_and_inverted_are_both_named if {
 	d := t_input(t_record("PRIMARY", "use1", "111111111111", "hc-1"), null, [t_check("hc-1", true, true)], [])
 	some f in deny with input as d

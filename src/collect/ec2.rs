@@ -277,7 +277,11 @@ async fn referenced_images(
 /// DescribeImages for these ids. When AWS refuses the call because one of them does not exist,
 /// each id is asked for on its own so the others are still read.
 async fn images_by_id(ctx: &SiteCtx, c: &Client, ids: &[String]) -> Outcome<Vec<Image>> {
-    let request = c.describe_images().set_image_ids(Some(ids.to_vec()));
+    // A disabled image the site still names is read (state `disabled`), not taken for absent.
+    let request = c
+        .describe_images()
+        .set_image_ids(Some(ids.to_vec()))
+        .include_disabled(true);
     match ctx.call(request.send()).await {
         Ok(out) => (
             out.images().iter().filter_map(|i| image(ctx, i)).collect(),
@@ -285,7 +289,8 @@ async fn images_by_id(ctx: &SiteCtx, c: &Client, ids: &[String]) -> Outcome<Vec<
         ),
         Err(e) if missing_image(&e) && ids.len() > 1 => {
             let answers = futures::future::join_all(ids.iter().map(|id| async move {
-                let answer = ctx.call(c.describe_images().image_ids(id).send()).await;
+                let request = c.describe_images().image_ids(id).include_disabled(true);
+                let answer = ctx.call(request.send()).await;
                 (id, answer)
             }))
             .await;
@@ -371,6 +376,7 @@ pub(crate) async fn counterparts(
                 .set_owners(Some(owners))
                 .filters(filter)
                 .include_deprecated(true)
+                .include_disabled(true)
                 .max_results(PAGE_1000)
                 .into_paginator();
             let mut found = Vec::new();

@@ -1,9 +1,12 @@
 //! Pairing: finds each primary resource's standby twin, in Rust, with hash maps (O(n)).
 //!
-//! Strategies are tried in order — explicit tag, name after region-token rewriting, lineage — and a
-//! standby resource is the twin of at most one primary resource. Route 53 failover records pair by
-//! (zone, name, type). Each pair names the strategy that matched and the attributes that drift.
+//! Strategies are tried in order — explicit tag, name (region tokens, then role words), lineage,
+//! then the fallbacks for generated names and structure — and a standby resource is the twin of
+//! at most one primary resource. Subnets and security groups compare within twin VPCs. Route 53
+//! failover records pair by (zone, name, type). Each pair names the strategy that matched and the
+//! attributes that drift.
 
+mod cidr;
 mod drift;
 mod names;
 
@@ -11,10 +14,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::snapshot::{RecordSet, Resource, Site};
+use crate::snapshot::{Image, RecordSet, Resource, SecurityGroup, Site, Subnet, Vpc};
 use crate::vocab::ResourceKind;
 
-pub use names::{NameRewriter, short_region_code};
+use cidr::Cidr;
+pub use names::{NameRewriter, is_separator, replace_word, short_region_code, terraform_prefix};
 
 /// How a pair was found.
 #[derive(
@@ -37,6 +41,16 @@ pub enum Strategy {
     Name,
     /// The standby resource was copied or replicated from the primary one.
     Lineage,
+    /// An image the primary account does not own (Amazon, Marketplace, shared): the standby
+    /// region's image with the same owner and name.
+    Owner,
+    /// The same CloudFormation stack (name after rewriting) and logical id.
+    Stack,
+    /// Equal names after removing a generated suffix (Terraform `name_prefix`).
+    Prefix,
+    /// The network's shape: the only VPC left on each side, a subnet at the same place (AZ, CIDR
+    /// offset) of twin VPCs.
+    Structure,
 }
 
 /// One attribute that differs between twins.
@@ -136,73 +150,132 @@ pub struct PairingOptions {
     pub rewriter: NameRewriter,
 }
 
+/// CloudFormation's tags on the resources of a stack.
+const CFN_STACK_TAG: &str = "aws:cloudformation:stack-name";
+const CFN_LOGICAL_ID_TAG: &str = "aws:cloudformation:logical-id";
+
 /// Pairs the two sites.
 pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
     let mut parity = Parity::default();
-    // Networks first: their id maps feed security-group drift.
-    let vpcs = Matcher::new(ResourceKind::Vpc, opts).run(
-        &primary.ec2.vpcs,
-        &standby.ec2.vpcs,
-        no_lineage,
-        no_lineage,
-    );
-    let subnets = Matcher::new(ResourceKind::Subnet, opts).run(
-        &primary.ec2.subnets,
-        &standby.ec2.subnets,
-        no_lineage,
-        no_lineage,
-    );
-    // Security-group names are unique per VPC, not per region (every VPC has a `default`):
-    // compare them within the twin VPC.
+    let tag = opts.pair_tag.as_str();
+    let rw = &opts.rewriter;
+
+    // Networks first: VPC twins scope subnets and security groups, and feed security-group drift.
+    let vpcs = {
+        let mut m = Matching::new(ResourceKind::Vpc, &primary.ec2.vpcs, &standby.ec2.vpcs);
+        m.tag(tag);
+        m.names(rw, &unscoped, &unscoped);
+        m.generated(rw, &unscoped, &unscoped);
+        // The only workload VPC left on each side are twins; so are the default VPCs.
+        m.single(|v: &Vpc| !v.is_default);
+        m.single(|v: &Vpc| v.is_default);
+        m.finish()
+    };
     let vpc_twin: HashMap<&str, &str> = vpcs
         .pairs
         .iter()
         .map(|p| (p.primary_id.as_str(), p.standby_id.as_str()))
         .collect();
-    let standby_vpcs: HashSet<&str> = vpc_twin.values().copied().collect();
-    let mut sgs = Matcher::new(ResourceKind::SecurityGroup, opts).run_named(
-        &primary.ec2.security_groups,
-        &standby.ec2.security_groups,
-        // Groups of VPCs without a twin compare by name alone (`/name`).
-        |g| {
-            let vpc = g.vpc_id.as_deref().unwrap_or_default();
-            let twin = vpc_twin.get(vpc).copied().unwrap_or_default();
-            format!("{twin}/{}", opts.rewriter.rewrite(&g.name))
-        },
-        |g| {
-            let vpc = g.vpc_id.as_deref().unwrap_or_default();
-            let paired = standby_vpcs.contains(vpc);
-            format!("{}/{}", if paired { vpc } else { "" }, g.name)
-        },
-        no_lineage,
-        no_lineage,
-    );
+    let twin_vpcs: HashSet<&str> = vpc_twin.values().copied().collect();
+    // Names are unique per VPC, not per region (every VPC has a `default` security group), so
+    // subnets and groups compare within the twin VPC: the key's scope is the standby VPC id.
+    // Resources of VPCs without a twin compare among themselves (empty scope).
+    let primary_scope = |vpc: Option<&str>| -> String {
+        vpc.and_then(|v| vpc_twin.get(v))
+            .copied()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let standby_scope = |vpc: Option<&str>| -> String {
+        vpc.filter(|v| twin_vpcs.contains(v))
+            .unwrap_or_default()
+            .to_string()
+    };
+
+    let subnets = {
+        let p_scope = |s: &Subnet| primary_scope(Some(&s.vpc_id));
+        let s_scope = |s: &Subnet| standby_scope(Some(&s.vpc_id));
+        let mut m = Matching::new(
+            ResourceKind::Subnet,
+            &primary.ec2.subnets,
+            &standby.ec2.subnets,
+        );
+        m.tag(tag);
+        m.names(rw, &p_scope, &s_scope);
+        m.generated(rw, &p_scope, &s_scope);
+        subnet_structure(&mut m, &primary.ec2.vpcs, &standby.ec2.vpcs, &vpc_twin);
+        m.finish()
+    };
+
+    let mut sgs = {
+        let p_scope = |g: &SecurityGroup| primary_scope(g.vpc_id.as_deref());
+        let s_scope = |g: &SecurityGroup| standby_scope(g.vpc_id.as_deref());
+        let mut m = Matching::new(
+            ResourceKind::SecurityGroup,
+            &primary.ec2.security_groups,
+            &standby.ec2.security_groups,
+        );
+        m.tag(tag);
+        m.names(rw, &p_scope, &s_scope);
+        m.generated(rw, &p_scope, &s_scope);
+        m.finish()
+    };
+    let networks = drift::Networks::new(primary, standby, &vpcs, &subnets, rw);
     drift::security_groups(
         &mut sgs,
         &primary.ec2.security_groups,
         &standby.ec2.security_groups,
+        &networks,
     );
 
-    let images = Matcher::new(ResourceKind::Image, opts).lineage_first().run(
-        &primary.ec2.images,
-        &standby.ec2.images,
-        |img| vec![img.id.clone()],
-        |img| {
-            let mut keys = Vec::new();
-            if let Some(src) = &img.source_image_id {
-                keys.push(src.clone());
-            }
-            if let Some(src) = img.tag("dr:source-ami-id") {
-                keys.push(src.to_string());
-            }
-            keys
-        },
-    );
-    let snapshots = Matcher::new(ResourceKind::Snapshot, opts)
-        .lineage_first()
-        .run(
+    // Images and snapshots: lineage before names (copies often keep a name that is reused across
+    // versions, and lineage is proof).
+    let images = {
+        let mut m = Matching::new(
+            ResourceKind::Image,
+            &primary.ec2.images,
+            &standby.ec2.images,
+        );
+        m.tag(tag);
+        m.lineage(
+            |img| vec![img.id.clone()],
+            |img| {
+                let mut keys = Vec::new();
+                if let Some(src) = &img.source_image_id {
+                    keys.push(src.clone());
+                }
+                if let Some(src) = img.tag("dr:source-ami-id") {
+                    keys.push(src.to_string());
+                }
+                keys
+            },
+        );
+        // Someone else's image (Amazon, Marketplace, an image factory's shared golden AMI): the
+        // owner publishes it in the standby region under the same name.
+        m.unique(
+            Strategy::Owner,
+            |img: &Image| {
+                let owner = img.owner_id.as_deref()?;
+                (owner != primary.account && !img.name.is_empty())
+                    .then(|| (format!("{owner}/{}", img.name), false))
+            },
+            |img: &Image| {
+                let owner = img.owner_id.as_deref()?;
+                (!img.name.is_empty()).then(|| format!("{owner}/{}", img.name))
+            },
+        );
+        m.names(rw, &unscoped, &unscoped);
+        m.generated(rw, &unscoped, &unscoped);
+        m.finish()
+    };
+    let snapshots = {
+        let mut m = Matching::new(
+            ResourceKind::Snapshot,
             &primary.ec2.snapshots,
             &standby.ec2.snapshots,
+        );
+        m.tag(tag);
+        m.lineage(
             |s| vec![s.id.clone()],
             |s| {
                 let mut keys = Vec::new();
@@ -215,22 +288,26 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
                 keys
             },
         );
-    let mut lts = Matcher::new(ResourceKind::LaunchTemplate, opts).run(
+        m.names(rw, &unscoped, &unscoped);
+        m.generated(rw, &unscoped, &unscoped);
+        m.finish()
+    };
+    let mut lts = plain(
+        ResourceKind::LaunchTemplate,
         &primary.ec2.launch_templates,
         &standby.ec2.launch_templates,
-        no_lineage,
-        no_lineage,
+        opts,
     );
     drift::launch_templates(
         &mut lts,
         &primary.ec2.launch_templates,
         &standby.ec2.launch_templates,
     );
-    let mut instances = Matcher::new(ResourceKind::Instance, opts).run(
+    let mut instances = plain(
+        ResourceKind::Instance,
         &primary.ec2.instances,
         &standby.ec2.instances,
-        no_lineage,
-        no_lineage,
+        opts,
     );
     drift::instances(
         &mut instances,
@@ -238,25 +315,34 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         &standby.ec2.instances,
     );
 
-    let buckets = Matcher::new(ResourceKind::Bucket, opts).run(
-        &primary.s3.buckets,
-        &standby.s3.buckets,
-        |b| {
-            b.replication
-                .iter()
-                .flat_map(|r| &r.rules)
-                .filter(|r| r.status == "Enabled")
-                .map(|r| bucket_name(&r.destination.bucket).to_string())
-                .collect()
-        },
-        |b| vec![b.id.clone()],
-    );
+    let buckets = {
+        let mut m = Matching::new(
+            ResourceKind::Bucket,
+            &primary.s3.buckets,
+            &standby.s3.buckets,
+        );
+        m.tag(tag);
+        m.names(rw, &unscoped, &unscoped);
+        m.lineage(
+            |b| {
+                b.replication
+                    .iter()
+                    .flat_map(|r| &r.rules)
+                    .filter(|r| r.status == "Enabled")
+                    .map(|r| bucket_name(&r.destination.bucket).to_string())
+                    .collect()
+            },
+            |b| vec![b.id.clone()],
+        );
+        m.generated(rw, &unscoped, &unscoped);
+        m.finish()
+    };
 
-    let mut roles = Matcher::new(ResourceKind::Role, opts).run(
+    let mut roles = plain(
+        ResourceKind::Role,
         &primary.iam.roles,
         &standby.iam.roles,
-        no_lineage,
-        no_lineage,
+        opts,
     );
     drift::roles(
         &mut roles,
@@ -265,11 +351,11 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         &primary.account,
         &standby.account,
     );
-    let profiles = Matcher::new(ResourceKind::InstanceProfile, opts).run(
+    let profiles = plain(
+        ResourceKind::InstanceProfile,
         &primary.iam.instance_profiles,
         &standby.iam.instance_profiles,
-        no_lineage,
-        no_lineage,
+        opts,
     );
 
     for r in [
@@ -283,8 +369,105 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
     parity
 }
 
-fn no_lineage<R>(_: &R) -> Vec<String> {
-    Vec::new()
+/// A kind without lineage or scope: tag, names, generated names.
+fn plain<R: Resource>(
+    kind: ResourceKind,
+    primary: &[R],
+    standby: &[R],
+    opts: &PairingOptions,
+) -> KindResult {
+    let mut m = Matching::new(kind, primary, standby);
+    m.tag(&opts.pair_tag);
+    m.names(&opts.rewriter, &unscoped, &unscoped);
+    m.generated(&opts.rewriter, &unscoped, &unscoped);
+    m.finish()
+}
+
+fn unscoped<R>(_: &R) -> String {
+    String::new()
+}
+
+/// Subnets at the same place of twin VPCs: the same CIDR offset and prefix length relative to the
+/// VPC's CIDR, in the same AZ — by AZ letter (`us-east-1a` ↔ `us-west-2a`), then by the AZ's rank
+/// among the letters the VPC's subnets use (`a, b, d` ↔ `a, b, c`).
+fn subnet_structure(
+    m: &mut Matching<'_, Subnet>,
+    primary_vpcs: &[Vpc],
+    standby_vpcs: &[Vpc],
+    vpc_twin: &HashMap<&str, &str>,
+) {
+    if vpc_twin.is_empty() {
+        return;
+    }
+    let twin_vpcs: HashSet<&str> = vpc_twin.values().copied().collect();
+    let cidrs = |vpcs: &[Vpc]| -> HashMap<String, Cidr> {
+        vpcs.iter()
+            .filter_map(|v| Some((v.id.clone(), Cidr::parse(v.cidr_block.as_deref()?)?)))
+            .collect()
+    };
+    let (p_cidrs, s_cidrs) = (cidrs(primary_vpcs), cidrs(standby_vpcs));
+    let letters = |subnets: &[Subnet]| -> HashMap<String, Vec<char>> {
+        let mut out: HashMap<String, Vec<char>> = HashMap::new();
+        for s in subnets {
+            if let Some(l) = az_letter(s) {
+                out.entry(s.vpc_id.clone()).or_default().push(l);
+            }
+        }
+        for v in out.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        out
+    };
+    let (p_letters, s_letters) = (letters(m.primary), letters(m.standby));
+    // (VPC scope, place in the VPC) or None.
+    let place = |s: &Subnet, cidrs: &HashMap<String, Cidr>| -> Option<(u32, u8)> {
+        cidrs
+            .get(&s.vpc_id)?
+            .offset_of(Cidr::parse(s.cidr_block.as_deref()?)?)
+    };
+    let rank = |s: &Subnet, letters: &HashMap<String, Vec<char>>| -> Option<usize> {
+        let l = az_letter(s)?;
+        letters.get(&s.vpc_id)?.iter().position(|&x| x == l)
+    };
+    m.unique(
+        Strategy::Structure,
+        |s| {
+            let twin = vpc_twin.get(s.vpc_id.as_str())?;
+            let (off, len) = place(s, &p_cidrs)?;
+            Some((format!("{twin}/{}/{off}/{len}", az_letter(s)?), false))
+        },
+        |s| {
+            twin_vpcs.get(s.vpc_id.as_str())?;
+            let (off, len) = place(s, &s_cidrs)?;
+            Some(format!("{}/{}/{off}/{len}", s.vpc_id, az_letter(s)?))
+        },
+    );
+    m.unique(
+        Strategy::Structure,
+        |s| {
+            let twin = vpc_twin.get(s.vpc_id.as_str())?;
+            let (off, len) = place(s, &p_cidrs)?;
+            Some((
+                format!("{twin}/{}/{off}/{len}", rank(s, &p_letters)?),
+                false,
+            ))
+        },
+        |s| {
+            twin_vpcs.get(s.vpc_id.as_str())?;
+            let (off, len) = place(s, &s_cidrs)?;
+            Some(format!("{}/{}/{off}/{len}", s.vpc_id, rank(s, &s_letters)?))
+        },
+    );
+}
+
+/// The AZ letter: `us-east-1a` → `a` (also for Local Zones, `us-east-1-bos-1a`).
+fn az_letter(s: &Subnet) -> Option<char> {
+    s.availability_zone
+        .as_deref()?
+        .chars()
+        .last()
+        .filter(char::is_ascii_lowercase)
 }
 
 /// `arn:aws:s3:::NAME` (or a bare name) → `NAME`.
@@ -309,178 +492,264 @@ struct KindResult {
     extra: Vec<Unpaired>,
 }
 
-struct Matcher<'a> {
+/// Pairing of one kind in progress: each step pairs some of the resources the steps before left,
+/// so the order of the calls is the order of the strategies. Every step is O(n) with hash maps.
+struct Matching<'a, R> {
     kind: ResourceKind,
-    opts: &'a PairingOptions,
-    /// Try lineage before names: for copies (AMIs, snapshots) lineage is proof, while names are
-    /// often reused across versions and would pair a new image with an old copy.
-    lineage_first: bool,
+    primary: &'a [R],
+    standby: &'a [R],
+    /// Standby resources already somebody's twin.
+    taken: Vec<bool>,
+    /// Each primary resource's twin and how it was found.
+    matched: Vec<Option<(usize, Strategy)>>,
 }
 
-impl<'a> Matcher<'a> {
-    fn new(kind: ResourceKind, opts: &'a PairingOptions) -> Self {
-        Matcher {
+impl<'a, R: Resource> Matching<'a, R> {
+    fn new(kind: ResourceKind, primary: &'a [R], standby: &'a [R]) -> Self {
+        Matching {
             kind,
-            opts,
-            lineage_first: false,
+            primary,
+            standby,
+            taken: vec![false; standby.len()],
+            matched: vec![None; primary.len()],
         }
     }
 
-    fn lineage_first(mut self) -> Self {
-        self.lineage_first = true;
-        self
+    fn take(&mut self, pi: usize, si: usize, strategy: Strategy) {
+        self.taken[si] = true;
+        self.matched[pi] = Some((si, strategy));
     }
 
-    /// Pairs one kind. `primary_keys`/`standby_keys` give lineage keys: a primary and a standby
-    /// resource sharing a key are twins by lineage.
-    fn run<R: Resource>(
-        &self,
-        primary: &[R],
-        standby: &[R],
-        primary_keys: impl Fn(&R) -> Vec<String>,
-        standby_keys: impl Fn(&R) -> Vec<String>,
-    ) -> KindResult {
-        self.run_named(
-            primary,
-            standby,
-            |p: &R| self.opts.rewriter.rewrite(p.name()),
-            |s: &R| s.name().to_string(),
-            primary_keys,
-            standby_keys,
-        )
-    }
-
-    /// Like [`Matcher::run`], with the name keys given: `primary_name` is the key the primary's
-    /// twin must carry (already rewritten), `standby_name` the standby's own key.
-    fn run_named<R: Resource>(
-        &self,
-        primary: &[R],
-        standby: &[R],
-        primary_name: impl Fn(&R) -> String,
-        standby_name: impl Fn(&R) -> String,
-        primary_keys: impl Fn(&R) -> Vec<String>,
-        standby_keys: impl Fn(&R) -> Vec<String>,
-    ) -> KindResult {
-        let tag = self.opts.pair_tag.as_str();
-        let mut taken: Vec<bool> = vec![false; standby.len()];
-        let mut matched: Vec<Option<(usize, Strategy)>> = vec![None; primary.len()];
-
-        // 1. explicit tag: equal values, or the standby's tag names the primary's id or ARN.
-        let mut by_tag: HashMap<&str, usize> = HashMap::with_capacity(standby.len());
-        for (i, s) in standby.iter().enumerate() {
+    /// Explicit tag: equal values, or the standby's tag names the primary's id or ARN.
+    fn tag(&mut self, tag: &str) {
+        let mut by_tag: HashMap<&str, usize> = HashMap::with_capacity(self.standby.len());
+        for (i, s) in self.standby.iter().enumerate() {
+            if self.taken[i] {
+                continue;
+            }
             if let Some(v) = s.tag(tag).filter(|v| !v.is_empty()) {
                 by_tag.entry(v).or_insert(i);
             }
         }
-        if !by_tag.is_empty() {
-            for (pi, p) in primary.iter().enumerate() {
-                let candidates = [p.tag(tag), Some(p.id()), Some(p.arn())];
-                if let Some(si) = candidates
-                    .into_iter()
-                    .flatten()
-                    .filter(|v| !v.is_empty())
-                    .find_map(|v| by_tag.get(v).copied().filter(|&si| !taken[si]))
-                {
-                    taken[si] = true;
-                    matched[pi] = Some((si, Strategy::Tag));
+        if by_tag.is_empty() {
+            return;
+        }
+        for (pi, p) in self.primary.iter().enumerate() {
+            if self.matched[pi].is_some() {
+                continue;
+            }
+            let candidates = [p.tag(tag), Some(p.id()), Some(p.arn())];
+            if let Some(si) = candidates
+                .into_iter()
+                .flatten()
+                .filter(|v| !v.is_empty())
+                .find_map(|v| by_tag.get(v).copied().filter(|&si| !self.taken[si]))
+            {
+                self.take(pi, si, Strategy::Tag);
+            }
+        }
+    }
+
+    /// Lineage: a primary and a standby resource sharing a key (the first free standby wins).
+    fn lineage(
+        &mut self,
+        primary_keys: impl Fn(&R) -> Vec<String>,
+        standby_keys: impl Fn(&R) -> Vec<String>,
+    ) {
+        let mut by_lineage: HashMap<String, usize> = HashMap::new();
+        for (i, s) in self.standby.iter().enumerate() {
+            if !self.taken[i] {
+                for k in standby_keys(s) {
+                    by_lineage.entry(k).or_insert(i);
                 }
             }
         }
-
-        // Name after region-token rewriting; only names that are unique on both sides.
-        let by_name_step = |taken: &mut Vec<bool>, matched: &mut Vec<Option<(usize, Strategy)>>| {
-            let mut by_name: HashMap<String, Option<usize>> = HashMap::with_capacity(standby.len());
-            for (i, s) in standby.iter().enumerate() {
-                if !taken[i] && !s.name().is_empty() {
-                    by_name
-                        .entry(standby_name(s))
-                        .and_modify(|v| *v = None)
-                        .or_insert(Some(i));
-                }
+        if by_lineage.is_empty() {
+            return;
+        }
+        for (pi, p) in self.primary.iter().enumerate() {
+            if self.matched[pi].is_some() {
+                continue;
             }
-            let wanted: Vec<Option<String>> = primary
+            if let Some(si) = primary_keys(p)
                 .iter()
-                .enumerate()
-                .map(|(pi, p)| {
-                    (matched[pi].is_none() && !p.name().is_empty()).then(|| primary_name(p))
-                })
-                .collect();
-            let mut demand: HashMap<&str, usize> = HashMap::new();
-            for w in wanted.iter().flatten() {
-                *demand.entry(w.as_str()).or_default() += 1;
+                .find_map(|k| by_lineage.get(k).copied().filter(|&si| !self.taken[si]))
+            {
+                self.take(pi, si, Strategy::Lineage);
             }
-            // Several primaries wanting one name: the one whose name was rewritten (it carried a
-            // primary-region token) wins over exact matches — in a single account, IAM lists
-            // `x-use1` and `x-usw2` on both sides, and `x-use1` is the one looking for `x-usw2`.
-            let mut rewritten_demand: HashMap<&str, usize> = HashMap::new();
-            for (pi, w) in wanted.iter().enumerate() {
-                if let Some(w) = w {
-                    if w != primary[pi].name() {
-                        *rewritten_demand.entry(w.as_str()).or_default() += 1;
-                    }
-                }
-            }
-            for (pi, w) in wanted.iter().enumerate() {
-                let Some(w) = w else { continue };
-                let unique = demand.get(w.as_str()) == Some(&1);
-                let preferred =
-                    w != primary[pi].name() && rewritten_demand.get(w.as_str()) == Some(&1);
-                if !unique && !preferred {
-                    continue;
-                }
-                if let Some(&Some(si)) = by_name.get(w) {
-                    if !taken[si] {
-                        taken[si] = true;
-                        matched[pi] = Some((si, Strategy::Name));
-                    }
-                }
-            }
-        };
+        }
+    }
 
-        // Lineage: a primary and a standby resource sharing a key.
-        let lineage_step = |taken: &mut Vec<bool>, matched: &mut Vec<Option<(usize, Strategy)>>| {
-            let mut by_lineage: HashMap<String, usize> = HashMap::new();
-            for (i, s) in standby.iter().enumerate() {
-                if !taken[i] {
-                    for k in standby_keys(s) {
-                        by_lineage.entry(k).or_insert(i);
-                    }
-                }
+    /// Pairs a primary and a standby resource with equal keys, when the key is unique among the
+    /// primaries still without twin and among the standbys still free. `primary_key` also says
+    /// whether the key is preferred: several primaries wanting one key, the only preferred one
+    /// wins (see [`Matching::names`]).
+    fn unique(
+        &mut self,
+        strategy: Strategy,
+        primary_key: impl Fn(&R) -> Option<(String, bool)>,
+        standby_key: impl Fn(&R) -> Option<String>,
+    ) {
+        let wanted: Vec<(usize, String, bool)> = self
+            .primary
+            .iter()
+            .enumerate()
+            .filter(|(pi, _)| self.matched[*pi].is_none())
+            .filter_map(|(pi, p)| primary_key(p).map(|(k, pref)| (pi, k, pref)))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let mut offered: HashMap<String, Option<usize>> =
+            HashMap::with_capacity(self.standby.len());
+        for (i, s) in self.standby.iter().enumerate() {
+            if self.taken[i] {
+                continue;
             }
-            if by_lineage.is_empty() {
+            if let Some(k) = standby_key(s) {
+                offered
+                    .entry(k)
+                    .and_modify(|v| *v = None)
+                    .or_insert(Some(i));
+            }
+        }
+        if offered.is_empty() {
+            return;
+        }
+        // (all demand, preferred demand) per key.
+        let mut demand: HashMap<&str, (usize, usize)> = HashMap::with_capacity(wanted.len());
+        for (_, k, pref) in &wanted {
+            let d = demand.entry(k.as_str()).or_default();
+            d.0 += 1;
+            d.1 += usize::from(*pref);
+        }
+        let mut pairs = Vec::new();
+        for (pi, k, pref) in &wanted {
+            let (all, preferred) = demand[k.as_str()];
+            if all != 1 && !(*pref && preferred == 1) {
+                continue;
+            }
+            if let Some(&Some(si)) = offered.get(k) {
+                pairs.push((*pi, si));
+            }
+        }
+        for (pi, si) in pairs {
+            if !self.taken[si] {
+                self.take(pi, si, strategy);
+            }
+        }
+    }
+
+    /// Names, within scopes: the primary's name after region-token rewriting (when several
+    /// primaries want one name, the one whose name was rewritten wins over an exact match — in a
+    /// single account, IAM lists `x-use1` and `x-usw2` on both sides, and `x-use1` is the one
+    /// looking for `x-usw2`), then each role-word fallback in turn.
+    fn names(
+        &mut self,
+        rw: &NameRewriter,
+        primary_scope: &dyn Fn(&R) -> String,
+        standby_scope: &dyn Fn(&R) -> String,
+    ) {
+        self.rewritten(
+            Strategy::Name,
+            rw,
+            &|r: &R| (!r.name().is_empty()).then(|| (r.name().to_string(), String::new())),
+            primary_scope,
+            standby_scope,
+        );
+    }
+
+    /// Generated names: the same CloudFormation stack (name rewritten) and logical id, then
+    /// Terraform `name_prefix` names by their prefix.
+    fn generated(
+        &mut self,
+        rw: &NameRewriter,
+        primary_scope: &dyn Fn(&R) -> String,
+        standby_scope: &dyn Fn(&R) -> String,
+    ) {
+        self.rewritten(
+            Strategy::Stack,
+            rw,
+            &|r: &R| {
+                let stack = r.tag(CFN_STACK_TAG).filter(|v| !v.is_empty())?;
+                let logical = r.tag(CFN_LOGICAL_ID_TAG).filter(|v| !v.is_empty())?;
+                Some((stack.to_string(), logical.to_string()))
+            },
+            primary_scope,
+            standby_scope,
+        );
+        self.rewritten(
+            Strategy::Prefix,
+            rw,
+            &|r: &R| terraform_prefix(r.name()).map(|p| (p.to_string(), String::new())),
+            primary_scope,
+            standby_scope,
+        );
+    }
+
+    /// Keys `scope/NAME/extra` where the primary's NAME is rewritten: region tokens first, then
+    /// each role-word fallback; the standby's key is its own.
+    fn rewritten(
+        &mut self,
+        strategy: Strategy,
+        rw: &NameRewriter,
+        name: &dyn Fn(&R) -> Option<(String, String)>,
+        primary_scope: &dyn Fn(&R) -> String,
+        standby_scope: &dyn Fn(&R) -> String,
+    ) {
+        let key = |scope: String, name: &str, extra: &str| format!("{scope}/{name}/{extra}");
+        let standby_key = |s: &R| name(s).map(|(n, extra)| key(standby_scope(s), &n, &extra));
+        self.unique(
+            strategy,
+            |p| {
+                let (n, extra) = name(p)?;
+                let w = rw.rewrite(&n);
+                let rewritten = w != n;
+                Some((key(primary_scope(p), &w, &extra), rewritten))
+            },
+            standby_key,
+        );
+        for tier in 0..rw.role_tiers() {
+            if self.matched.iter().all(Option::is_some) {
                 return;
             }
-            for (pi, p) in primary.iter().enumerate() {
-                if matched[pi].is_some() {
-                    continue;
-                }
-                if let Some(si) = primary_keys(p)
-                    .iter()
-                    .find_map(|k| by_lineage.get(k).copied().filter(|&si| !taken[si]))
-                {
-                    taken[si] = true;
-                    matched[pi] = Some((si, Strategy::Lineage));
-                }
-            }
-        };
-
-        if self.lineage_first {
-            lineage_step(&mut taken, &mut matched);
-            by_name_step(&mut taken, &mut matched);
-        } else {
-            by_name_step(&mut taken, &mut matched);
-            lineage_step(&mut taken, &mut matched);
+            self.unique(
+                strategy,
+                |p| {
+                    let (n, extra) = name(p)?;
+                    let w = rw.role_rewrite(tier, &rw.rewrite(&n))?;
+                    Some((key(primary_scope(p), &w, &extra), false))
+                },
+                standby_key,
+            );
         }
+    }
 
+    /// Structure: when exactly one primary still without twin and exactly one free standby
+    /// satisfy `which`, they are twins.
+    fn single(&mut self, which: impl Fn(&R) -> bool) {
+        let mut p = (0..self.primary.len())
+            .filter(|&i| self.matched[i].is_none() && which(&self.primary[i]));
+        let mut s = (0..self.standby.len()).filter(|&i| !self.taken[i] && which(&self.standby[i]));
+        let (Some(pi), None) = (p.next(), p.next()) else {
+            return;
+        };
+        let (Some(si), None) = (s.next(), s.next()) else {
+            return;
+        };
+        self.take(pi, si, Strategy::Structure);
+    }
+
+    fn finish(self) -> KindResult {
         let mut out = KindResult {
             pairs: Vec::new(),
             missing: Vec::new(),
             extra: Vec::new(),
         };
-        for (pi, p) in primary.iter().enumerate() {
-            match matched[pi] {
+        for (pi, p) in self.primary.iter().enumerate() {
+            match self.matched[pi] {
                 Some((si, strategy)) => {
-                    let s = &standby[si];
+                    let s = &self.standby[si];
                     out.pairs.push(Pair {
                         kind: self.kind,
                         primary: p.arn().to_string(),
@@ -495,8 +764,8 @@ impl<'a> Matcher<'a> {
                 None => out.missing.push(unpaired(self.kind, p)),
             }
         }
-        for (si, s) in standby.iter().enumerate() {
-            if !taken[si] {
+        for (si, s) in self.standby.iter().enumerate() {
+            if !self.taken[si] {
                 out.extra.push(unpaired(self.kind, s));
             }
         }

@@ -100,16 +100,19 @@ impl ResourceGaps {
     }
 
     /// Drops what the rule could not judge: a finding whose resource or related resource lacks
-    /// data the rule reads, and marks such resources (and applicable ones lacking data) unknown.
+    /// data the rule reads, and marks every resource lacking such data unknown to the rule.
     fn apply(&self, r: &mut RuleResult) {
         if self.0.is_empty() {
             return;
         }
         let inputs = &r.rule.inputs;
+        // Every resource lacking data of a service the rule reads is unknown to it, applicable or
+        // not: the missing data may be what would have made it applicable (a bucket whose
+        // replication could not be read looks like a bucket without replication).
         let mut unknown = std::collections::BTreeMap::new();
-        for a in &r.applicable {
-            if let Some(why) = self.missing(a, inputs) {
-                unknown.insert(a.clone(), why);
+        for arn in self.0.keys() {
+            if let Some(why) = self.missing(arn, inputs) {
+                unknown.insert(arn.clone(), why);
             }
         }
         r.findings.retain(|f| {

@@ -9,7 +9,7 @@ use anyhow::Result;
 use regorus::Value;
 
 use crate::parity::Parity;
-use crate::snapshot::{Site, Snapshot, field};
+use crate::snapshot::{Resource, Site, Snapshot, field};
 use crate::vocab::ResourceKind;
 use crate::workload::Workload;
 
@@ -39,7 +39,7 @@ fn key(s: &str) -> Value {
     Value::from(s)
 }
 
-fn items<'v>(site: &'v Value, kind: ResourceKind) -> &'v [Value] {
+fn items(site: &Value, kind: ResourceKind) -> &[Value] {
     let (service, collection) = field(kind);
     site[service][collection]
         .as_array()
@@ -137,6 +137,98 @@ fn site_index(site: &Site, site_v: &Value) -> Value {
     ])
 }
 
+/// The source snapshot id AWS writes in the description of an AMI's snapshot copy:
+/// `Copied for DestinationAmi ami-… from SourceAmi ami-… for SourceSnapshot snap-…. Task …`.
+fn copy_image_source(description: &str) -> Option<&str> {
+    let rest = &description[description.find("SourceSnapshot ")? + "SourceSnapshot ".len()..];
+    let id = rest
+        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
+        .next()?;
+    id.starts_with("snap-").then_some(id)
+}
+
+/// Primary volume id → the newest standby copy of one of its snapshots, however it was made:
+/// a paired copy (tag, `[Copied snap-… from …]` description), an AMI copy's snapshot
+/// (`SourceSnapshot snap-…`), or an AWS Backup copy (tag `aws:backup:source-resource` naming the
+/// volume). `source_time` is the copied snapshot's start time (the copy's own when the source is
+/// not known), so a copy covers every primary snapshot of the volume no newer than it.
+fn standby_copies_of_volumes(snapshot: &Snapshot, parity: &Parity) -> Value {
+    use chrono::{DateTime, Utc};
+    let primary_snaps: HashMap<&str, &crate::snapshot::EbsSnapshot> = snapshot
+        .primary
+        .ec2
+        .snapshots
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
+    let primary_by_arn: HashMap<&str, &crate::snapshot::EbsSnapshot> = snapshot
+        .primary
+        .ec2
+        .snapshots
+        .iter()
+        .map(|s| (s.arn.as_str(), s))
+        .collect();
+    let source_of: HashMap<&str, &str> = parity
+        .pairs
+        .iter()
+        .filter(|p| p.kind == ResourceKind::Snapshot)
+        .map(|p| (p.standby.as_str(), p.primary.as_str()))
+        .collect();
+    let mut best: std::collections::BTreeMap<&str, (DateTime<Utc>, &str, &str)> =
+        Default::default();
+    for copy in &snapshot.standby.ec2.snapshots {
+        if copy.state != "completed" {
+            continue;
+        }
+        let by_pair = source_of
+            .get(copy.arn.as_str())
+            .and_then(|a| primary_by_arn.get(a))
+            .map(|s| (*s, "pairing"));
+        let by_image = || {
+            copy_image_source(&copy.description)
+                .and_then(|id| primary_snaps.get(id))
+                .map(|s| (*s, "ami copy"))
+        };
+        let (volume, time, via) = if let Some((src, via)) = by_pair.or_else(by_image) {
+            let Some(vol) = src.volume_id.as_deref() else {
+                continue;
+            };
+            (vol, src.start_time.or(copy.start_time), via)
+        } else if let Some(vol) = copy
+            .tag("aws:backup:source-resource")
+            .and_then(|arn| arn.rsplit_once(":volume/").map(|(_, id)| id))
+        {
+            (vol, copy.start_time, "aws backup")
+        } else {
+            continue;
+        };
+        let Some(time) = time else { continue };
+        match best.get(volume) {
+            Some((t, _, _)) if *t >= time => {}
+            _ => {
+                best.insert(volume, (time, copy.arn.as_str(), via));
+            }
+        }
+    }
+    object(best.into_iter().map(|(vol, (t, arn, via))| {
+        (
+            key(vol),
+            object([
+                (key("arn"), key(arn)),
+                (
+                    key("source_time"),
+                    key(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                ),
+                (
+                    key("source_time_ns"),
+                    Value::from(t.timestamp_nanos_opt().unwrap_or_default()),
+                ),
+                (key("via"), key(via)),
+            ]),
+        )
+    }))
+}
+
 /// The whole input document.
 pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Result<Value> {
     // The three large conversions are independent: one thread each.
@@ -161,6 +253,13 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
     let (primary, primary_index) = primary?;
     let (standby, standby_index) = standby?;
     let mut parity_v = parity_v?;
+    let mut primary_index = primary_index;
+    if let Ok(obj) = primary_index.as_object_mut() {
+        obj.insert(
+            key("standby_copy_of_volume"),
+            standby_copies_of_volumes(snapshot, parity),
+        );
+    }
     let index = object([
         (key("primary"), primary_index),
         (key("standby"), standby_index),
@@ -235,4 +334,22 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
         (key("objectives"), to_value(ctx.objectives)?),
         (key("config"), to_value(ctx.tags)?),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn copy_image_descriptions_name_their_source() {
+        assert_eq!(
+            super::copy_image_source(
+                "Copied for DestinationAmi ami-0a1 from SourceAmi ami-0b2 for SourceSnapshot \
+                 snap-0c3d4. Task created on 1,700,000,000."
+            ),
+            Some("snap-0c3d4")
+        );
+        assert_eq!(
+            super::copy_image_source("[Copied snap-1 from us-east-1]"),
+            None
+        );
+    }
 }

@@ -505,10 +505,28 @@ fn collection(out: &mut String, r: &Report) {
     if r.out_of_scope > 0 {
         let _ = writeln!(
             out,
-            "{} resource{} left out of scope (scope tag set to `none`).\n",
+            "{} resource{} left out of scope (scope tag `none`, `scope.exclude` or \
+             `scope.services`).\n",
             r.out_of_scope,
             plural(r.out_of_scope)
         );
+    }
+    if !r.not_dr_data.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not DR data, set aside and not judged (tag `dr:data=true` or `scope.include` to \
+             judge one):\n\n| Site | Resource | Why |\n|---|---|---|"
+        );
+        for n in &r.not_dr_data {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                n.site,
+                code(&n.arn),
+                cell(&n.reason)
+            );
+        }
+        out.push('\n');
     }
     if !p.api_calls.is_empty() || !s.api_calls.is_empty() {
         let _ = writeln!(out, "| Site | API | Calls |\n|---|---|--:|");

@@ -40,8 +40,12 @@ pub struct Report {
     /// The configuration file used, if any (SARIF anchors results to it).
     pub config_file: Option<String>,
     pub sites: Sites,
-    /// Resources left out because they carry the scope tag with value `none`.
+    /// Resources left out: the scope tag with value `none`, `scope.exclude`, `scope.services`.
     pub out_of_scope: usize,
+    /// Resources that are not DR data (service and tooling buckets, log targets), with the
+    /// reason: not judged, listed so a reviewer can see what was set aside.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_dr_data: Vec<crate::snapshot::dr_data::NotDrData>,
     pub objectives: Objectives,
     /// Observed recovery points per workload, next to the RPO (docs/output-formats.md).
     #[serde(default)]
@@ -164,6 +168,7 @@ pub struct Evaluated<'a> {
     pub waivers: Vec<WaiverReport>,
     pub scores: Scores,
     pub out_of_scope: usize,
+    pub not_dr_data: Vec<crate::snapshot::dr_data::NotDrData>,
     pub recovery_points: Vec<crate::evidence::RecoveryPoint>,
 }
 
@@ -177,6 +182,7 @@ impl Report {
             waivers,
             scores,
             out_of_scope,
+            not_dr_data,
             recovery_points,
         } = e;
         let rules: Vec<RuleEntry> = results
@@ -234,6 +240,7 @@ impl Report {
                 standby: SiteSummary::of(&snapshot.standby),
             },
             out_of_scope,
+            not_dr_data,
             objectives: config.objectives.clone(),
             recovery_points,
             score: ScoreSection {
@@ -273,8 +280,6 @@ fn judged(r: &RuleResult, findings: &[Finding]) -> Vec<String> {
     all.extend(reported.map(|f| f.resource.as_str()));
     all.into_iter().map(str::to_string).collect()
 }
-
-/// `PRIMARY_REGION/STANDBY_REGION`, the site pair used in fingerprints.
 
 /// Reads a JSON report written by `--format json=FILE` (for `--previous` and `drready diff`).
 pub fn load(path: &std::path::Path) -> anyhow::Result<Report> {

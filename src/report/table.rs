@@ -1,5 +1,6 @@
 //! The terminal report: scores per category, then findings with the short fix.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
@@ -280,8 +281,24 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
     if r.out_of_scope > 0 {
         let _ = writeln!(
             out,
-            "{} resources out of scope (scope tag set to `none`).",
+            "{} resources out of scope (scope tag `none`, scope.exclude or scope.services).",
             r.out_of_scope
+        );
+    }
+    if !r.not_dr_data.is_empty() {
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for n in &r.not_dr_data {
+            *reasons.entry(n.reason.as_str()).or_default() += 1;
+        }
+        let list: Vec<String> = reasons
+            .iter()
+            .map(|(why, n)| format!("{why} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Not DR data, not judged ({} resources; tag dr:data=true to judge one): {}.",
+            r.not_dr_data.len(),
+            list.join(", ")
         );
     }
 

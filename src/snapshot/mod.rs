@@ -3,6 +3,7 @@
 //! A snapshot is a JSON file holding two sites' normalized inventory. `drready snapshot` writes
 //! one; `drready evaluate` reads one with no AWS access.
 
+pub mod dr_data;
 mod kinds;
 mod model;
 mod redact;
@@ -19,7 +20,7 @@ use crate::vocab::{Service, SiteRole};
 pub use kinds::{Visit, VisitMut, field};
 pub use model::*;
 pub use redact::REDACTED;
-pub use scope::Scope;
+pub use scope::{Scope, glob_match};
 
 /// The snapshot format version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -2,23 +2,31 @@
 //! resource of a service left out of `scope.services` (with its collection errors): neither is
 //! judged nor reported.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::{Resource, Site, Snapshot, Visit, VisitMut};
 use crate::vocab::{ResourceKind, Service};
 
 /// What is in scope.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Scope {
     /// Tag that takes a resource out of scope when its value is `none`.
     pub tag: String,
     /// Services judged; resources of other services are dropped.
     pub services: BTreeSet<Service>,
+    /// ARN globs out of scope (`scope.exclude`).
+    pub exclude: Vec<String>,
+    /// ARNs that are not DR data (`dr_data::classify`): not judged, reported apart.
+    pub not_dr_data: HashSet<String>,
 }
 
 impl Scope {
-    fn keeps<R: Resource>(&self, kind: ResourceKind, r: &R) -> bool {
-        self.services.contains(&kind.service()) && r.tag(&self.tag) != Some("none")
+    /// Whether `r` stays in scope.
+    pub fn keeps<R: Resource>(&self, kind: ResourceKind, r: &R) -> bool {
+        self.services.contains(&kind.service())
+            && r.tag(&self.tag) != Some("none")
+            && !self.not_dr_data.contains(r.arn())
+            && !self.exclude.iter().any(|g| glob_match(g, r.arn()))
     }
 
     /// Whether applying the scope would remove anything (so the caller can skip a copy).
@@ -87,4 +95,32 @@ impl Site {
         self.visit(&mut v);
         v.0
     }
+}
+
+/// Matches `*` (any run) and `?` (one character); everything else literally.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
 }

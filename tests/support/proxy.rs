@@ -79,6 +79,11 @@ pub struct Rule {
     pub region: Option<String>,
     /// API operation, e.g. `GetBucketReplication`; `None` matches every operation.
     pub operation: Option<String>,
+    /// S3 bucket the request is for (path-style first path segment, or the first label of a
+    /// virtual-hosted `BUCKET.s3...` host); `None` matches every request.
+    pub bucket: Option<String>,
+    /// A substring of the request target (path and query); `None` matches every request.
+    pub path_contains: Option<String>,
     /// Share of matching requests that get the fault (0.0–1.0), decided per request and attempt.
     pub rate: f64,
     /// Only the first N attempts of each distinct request get the fault (the retry succeeds).
@@ -93,6 +98,8 @@ impl Rule {
             service: None,
             region: None,
             operation: None,
+            bucket: None,
+            path_contains: None,
             rate: 1.0,
             first_attempts: None,
         }
@@ -107,6 +114,16 @@ impl Rule {
     }
     pub fn operation(mut self, o: &str) -> Rule {
         self.operation = Some(o.to_string());
+        self
+    }
+    /// Only requests for this S3 bucket (exact name, path-style or virtual-hosted).
+    pub fn bucket(mut self, b: &str) -> Rule {
+        self.bucket = Some(b.to_string());
+        self
+    }
+    /// Only requests whose target (path and query) contains `s`.
+    pub fn path_contains(mut self, s: &str) -> Rule {
+        self.path_contains = Some(s.to_string());
         self
     }
     pub fn rate(mut self, r: f64) -> Rule {
@@ -125,6 +142,14 @@ impl Rule {
                 .operation
                 .as_deref()
                 .is_none_or(|o| o == call.operation)
+            && self
+                .bucket
+                .as_deref()
+                .is_none_or(|b| call.bucket.as_deref() == Some(b))
+            && self
+                .path_contains
+                .as_deref()
+                .is_none_or(|p| call.target.contains(p))
     }
 }
 
@@ -427,6 +452,10 @@ struct Call {
     service: String,
     region: String,
     operation: String,
+    /// S3: the bucket of the request, if any.
+    bucket: Option<String>,
+    /// Path and query.
+    target: String,
 }
 
 /// Serves one client connection: requests one after another (keep-alive).
@@ -802,11 +831,30 @@ fn classify(req: &Request) -> Call {
             })
             .unwrap_or(fallback),
     };
+    let bucket = (service == "s3")
+        .then(|| s3_bucket(req.header("host").unwrap_or_default(), &path))
+        .flatten();
     Call {
         service,
         region,
         operation,
+        bucket,
+        target: req.target.clone(),
     }
+}
+
+/// The bucket of an S3 request: the first label of a virtual-hosted `BUCKET.s3...` host, else
+/// the first segment of a path-style path.
+fn s3_bucket(host: &str, path: &str) -> Option<String> {
+    let host = host.split(':').next().unwrap_or_default();
+    if let Some((label, rest)) = host.split_once('.')
+        && (rest.starts_with("s3.") || rest.starts_with("s3-"))
+    {
+        return Some(label.to_string());
+    }
+    path.split('/')
+        .find(|s| !s.is_empty())
+        .map(|s| s.to_string())
 }
 
 /// `Action=` of a query-protocol form body (EC2, IAM, STS).
