@@ -56,11 +56,7 @@ pub fn recovery_points(
     let now = snapshot.collected_at;
     let p = &snapshot.primary;
     let s = &snapshot.standby;
-    let standby_of: HashMap<&str, &str> = parity
-        .pairs
-        .iter()
-        .map(|x| (x.primary.as_str(), x.standby.as_str()))
-        .collect();
+    let standby_of = parity.standby_of();
     let volume_id: HashMap<&str, &str> = p
         .ec2
         .volumes

@@ -55,7 +55,8 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
             &scoped.primary.region,
             &scoped.standby.region,
             &config.pairing.rewrites,
-        ),
+        )
+        .with_role_words(&config.pairing.role_words),
     };
     let parity = timed("pair", || {
         crate::parity::pair(&scoped.primary, &scoped.standby, &opts)

@@ -193,16 +193,8 @@ pub fn workloads(snapshot: &Snapshot, parity: &Parity, tags: WorkloadTags<'_>) -
     }
 
     // Standby members.
-    let standby_of: HashMap<&str, &str> = parity
-        .pairs
-        .iter()
-        .map(|x| (x.primary.as_str(), x.standby.as_str()))
-        .collect();
-    let primary_of: HashMap<&str, &str> = parity
-        .pairs
-        .iter()
-        .map(|x| (x.standby.as_str(), x.primary.as_str()))
-        .collect();
+    let standby_of = parity.standby_of();
+    let primary_of = parity.primary_of();
     let mut member_of: HashMap<&str, Vec<&str>> = HashMap::new();
     for (app, w) in &primary {
         for arn in w.instances.iter().chain(&w.launch_templates) {

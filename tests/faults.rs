@@ -604,7 +604,10 @@ fn access_denied_names_the_missing_iam_action() {
 
 /// A finding's (rule, resource, site, fingerprint) and its message, for failure output.
 fn finding_line(f: &Value) -> String {
-    format!("{} {} [{}]: {}", f["rule_id"], f["resource"], f["site"], f["message"])
+    format!(
+        "{} {} [{}]: {}",
+        f["rule_id"], f["resource"], f["site"], f["message"]
+    )
 }
 
 #[test]
@@ -631,8 +634,16 @@ fn access_denied_on_one_bucket_leaves_only_that_bucket_unknown() {
     let clean_proxy = Proxy::builder(&moto.endpoint).start();
     let clean = scan(dir.path(), "clean", &clean_proxy.endpoint, FAST, &[]);
     assert_eq!(clean.code, 1, "{}", clean.out);
-    assert!(errors(&clean.snapshot, "primary").is_empty(), "{}", clean.out);
-    assert!(errors(&clean.snapshot, "standby").is_empty(), "{}", clean.out);
+    assert!(
+        errors(&clean.snapshot, "primary").is_empty(),
+        "{}",
+        clean.out
+    );
+    assert!(
+        errors(&clean.snapshot, "standby").is_empty(),
+        "{}",
+        clean.out
+    );
 
     let proxy = Proxy::builder(&moto.endpoint)
         .rule(
@@ -689,9 +700,9 @@ fn access_denied_on_one_bucket_leaves_only_that_bucket_unknown() {
                 "{id} (status {}): {arn} not in unknown_resources {}",
                 r["status"], r["unknown_resources"]
             )),
-            Some(why) if !why.contains("s3:GetReplicationConfiguration") => problems.push(
-                format!("{id}: why {why:?} does not name s3:GetReplicationConfiguration"),
-            ),
+            Some(why) if !why.contains("s3:GetReplicationConfiguration") => problems.push(format!(
+                "{id}: why {why:?} does not name s3:GetReplicationConfiguration"
+            )),
             Some(_) => {}
         }
     }
@@ -741,13 +752,17 @@ fn access_denied_on_one_bucket_leaves_only_that_bucket_unknown() {
             .map(|l| l.as_str())
             .collect::<Vec<_>>()
             .join("\n"),
-        extra.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n")
+        extra
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
-    let s3_clean = expected
-        .keys()
-        .filter(|k| s3_rules.contains(&k.0))
-        .count();
-    assert!(s3_clean > 0, "the estate's S3 defect is found in the clean scan");
+    let s3_clean = expected.keys().filter(|k| s3_rules.contains(&k.0)).count();
+    assert!(
+        s3_clean > 0,
+        "the estate's S3 defect is found in the clean scan"
+    );
 
     // Incomplete: exit 3; with --allow-partial the gate decides, and the estate has defects.
     assert_eq!(denied.code, 3, "{}", denied.out);

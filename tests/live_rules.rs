@@ -58,8 +58,9 @@ const DEFAULT: &[(&str, &[&str])] = &[
     ("standby_template_broken_reference", &["DR-EC2-004"]),
     ("instance_type_drift", &["DR-EC2-005"]),
     ("workload_without_standby_capacity", &["DR-EC2-006"]),
-    // DisableImage (moto has no EnableImageDeprecation; see the file comment).
-    ("standby_ami_disabled", &["DR-EC2-007"]),
+    // DisableImage (moto has no EnableImageDeprecation; see the file comment). A disabled copy
+    // is no usable copy of the primary AMI either.
+    ("standby_ami_disabled", &["DR-EC2-007", "DR-EC2-001"]),
     ("snapshot_not_copied", &["DR-EBS-001"]),
     ("security_group_without_twin", &["DR-NET-001"]),
     ("security_group_ingress_drift", &["DR-NET-002"]),
@@ -78,6 +79,17 @@ const DEFAULT: &[(&str, &[&str])] = &[
     ("replication_outside_standby", &["DR-S3-002"]),
 ];
 
+/// Rules proven live on the planted defects of `scripts/seed_moto.py --realistic`, in
+/// tests/live_realistic.rs.
+const REALISTIC_DEFECT_RULES: &[&str] = &[
+    "DR-EC2-008",
+    "DR-EC2-009",
+    "DR-NET-003",
+    "DR-S3-008",
+    "DR-DNS-006",
+    "DR-DNS-007",
+];
+
 /// Added under `rpo = "15m"`, `failback = true`.
 const STRICT: &[(&str, &[&str])] = &[
     ("replication_without_rtc", &["DR-S3-005"]),
@@ -93,8 +105,12 @@ const TINY: &[(&str, &[&str])] = &[
     ("replication_without_rtc", &["DR-S3-005"]),
 ];
 
-const STRICT_TOML: &str = "[objectives]\nrpo = \"15m\"\nfailback = true\n";
-const TINY_TOML: &str = "[objectives]\nrpo = \"1s\"\n";
+/// moto stamps a snapshot's StartTime with the current time, so every seeded snapshot is seconds
+/// old: within the default copy grace (1 h), in which an uncopied snapshot is not yet a finding.
+/// Every scan here turns the grace off so DR-EBS-001 judges them.
+const DEFAULT_TOML: &str = "[objectives]\ncopy_grace = \"0s\"\n";
+const STRICT_TOML: &str = "[objectives]\nrpo = \"15m\"\nfailback = true\ncopy_grace = \"0s\"\n";
+const TINY_TOML: &str = "[objectives]\nrpo = \"1s\"\ncopy_grace = \"0s\"\n";
 
 /// `drready scan` against moto with an optional objectives file; the JSON report.
 fn scan(moto: &Moto, dir: &Path, name: &str, config: Option<&str>, extra: &[&str]) -> Value {
@@ -316,7 +332,7 @@ fn every_rule_fires_on_its_seeded_defect_and_nowhere_else() {
     let dir = tempfile::tempdir().unwrap();
 
     // Default objectives (rpo 24h, failback false).
-    let report = scan(&moto, dir.path(), "default", None, &[]);
+    let report = scan(&moto, dir.path(), "default", Some(DEFAULT_TOML), &[]);
     let got = found(&seed, &report);
     assert_exactly("default", &seed, &got, &expected(&seed, &[DEFAULT]));
     // The intended branch of the rules that have several.
@@ -375,11 +391,13 @@ fn every_rule_fires_on_its_seeded_defect_and_nowhere_else() {
     assert_exactly("tiny", &seed, &got, &want);
 
     // Every rule of the catalogue is proven by a table above, but DR-INV-001 (tests/live_scan.rs,
-    // dead standby endpoint).
+    // dead standby endpoint) and the launch and failover breakers that the realistic estate plants
+    // (tests/live_realistic.rs asserts each on its resource).
     let proven: BTreeSet<&str> = [DEFAULT, STRICT, TINY]
         .iter()
         .flat_map(|t| t.iter().flat_map(|(_, rules)| rules.iter().copied()))
         .chain(["DR-EBS-002", "DR-INV-001"])
+        .chain(REALISTIC_DEFECT_RULES.iter().copied())
         .collect();
     for rule in report["rules"].as_array().unwrap() {
         let id = rule["id"].as_str().unwrap();
@@ -411,7 +429,7 @@ fn every_rule_fires_on_its_seeded_defect_across_two_accounts() {
         "drready-test",
     ];
 
-    let report = scan(&moto, dir.path(), "default", None, &role);
+    let report = scan(&moto, dir.path(), "default", Some(DEFAULT_TOML), &role);
     assert_eq!(report["sites"]["standby"]["account"], "222222222222");
     let got = found(&seed, &report);
     assert_exactly(

@@ -12,7 +12,7 @@ metadata := {
 		"A VPC, subnet or security group that live primary instances or primary launch templates (the version that launches: the default version, else the latest) use has no twin in the standby region; the VPCs of used subnets and security groups count as used.",
 		"Instances cannot be launched without a subnet, and a workload launched into a different security group either cannot be reached or is exposed more than in the primary.",
 		"Networks are the slowest part to rebuild during an outage: CIDR planning, route tables, NAT, endpoints, peering and firewall rules all have to exist before the first instance can start.",
-		"Twins are found by the pairing (dr:pair tag, name after region-token rewriting); a resource named the same in a non-unique way (several default security groups) cannot be paired by name and needs a dr:pair tag.",
+		"Twins are found by the pairing: the dr:pair tag; the name after region-token and role-word rewriting (prod-use1-web, prod-primary-vpc / prod-standby-vpc, prod-main / prod-dr); CloudFormation stack and logical id; Terraform name_prefix; and the network's structure (the only workload VPC of each site, subnets by AZ and CIDR offset within twin VPCs). A resource none of these can pair (several groups of one name) needs a dr:pair tag.",
 	]),
 	"remediation": "Create the missing VPC, subnet or security group in the standby region with the same purpose and rules (named after the primary one with the region token rewritten, or tagged dr:pair).",
 	"remediation_detail": concat("\n", [

@@ -10,7 +10,7 @@ metadata := {
 	"inputs": [],
 	"why": concat(" ", [
 		"Some API calls failed while drready collected this site (access denied, throttling, network errors), so part of the inventory is missing.",
-		"Every rule that reads the service is reported as unknown instead of passing or failing, so gaps that would break the recovery stay invisible.",
+		"When a listing failed, every rule that reads the service is reported as unknown instead of passing or failing; when the reads of single resources failed (a bucket policy denying GetBucketReplication, say), those resources are unknown to the rules that read them and everything else is judged. Either way the gaps that would break the recovery stay invisible until the access is fixed.",
 		"A readiness result built on an incomplete inventory gives false confidence on the day of the disaster, and the same missing permissions often break the automation that runs the failover.",
 	]),
 	"remediation": "Grant the collecting identity read access to the failed APIs in both accounts (for example the ReadOnlyAccess managed policy) and collect again.",
@@ -52,9 +52,22 @@ failures[site_name][service] contains call if {
 	call := call_text(error)
 }
 
-call_text(error) := sprintf("%s on %s (%s)", [error.api, error.resource, error.code]) if {
+call_text(error) := sprintf("%s on %s (%s%s)", [error.api, error.resource, error.code, needs(error)]) if {
 	lib.is_set(error.resource)
-} else := sprintf("%s (%s)", [error.api, error.code])
+} else := sprintf("%s (%s%s)", [error.api, error.code, needs(error)])
+
+# The IAM action the call needs (set by drready on every collection error).
+needs(error) := sprintf(", needs %s", [error.iam_action]) if {
+	lib.is_set(error.iam_action)
+} else := ""
+
+# Whether any failure of the service in the site was a listing (the whole service is unknown) or
+# only reads of single resources (only those resources are unknown).
+scope_text(site_name, service) := "rules reading it there are unknown" if {
+	some error in input[site_name].collection_errors
+	error.service == service
+	not lib.is_set(error.resource)
+} else := "the resources named are unknown to the rules reading it; everything else was judged"
 
 deny contains finding if {
 	some site_name, by_service in failures
@@ -64,8 +77,8 @@ deny contains finding if {
 	finding := {
 		"resource": inventory_key(site, service),
 		"site": site_name,
-		"message": sprintf("The %s inventory of the %s site (account %s, %s) is incomplete: %s failed, so rules reading %s there are unknown.", [
-			service, site_name, site.account, site.region, concat(", ", sort(calls)), service,
+		"message": sprintf("The %s inventory of the %s site (account %s, %s) is incomplete: %s failed, so %s.", [
+			service, site_name, site.account, site.region, concat(", ", sort(calls)), scope_text(site_name, service),
 		]),
 	}
 }

@@ -24,6 +24,25 @@ test_failed_s3_calls_are_denied_once_per_site_and_service if {
 	contains(f.message, "GetBucketReplication on app-data (AccessDenied)")
 }
 
+test_one_denied_bucket_names_the_bucket_and_the_iam_action if {
+	denied := object.union(
+		t_error("s3", "GetBucketReplication", "AccessDenied"),
+		{"resource": "arn:aws:s3:::orders", "iam_action": "s3:GetReplicationConfiguration"},
+	)
+	d := t_input([denied], [])
+	findings := deny with input as d
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "GetBucketReplication on arn:aws:s3:::orders (AccessDenied, needs s3:GetReplicationConfiguration) failed")
+	contains(f.message, "the resources named are unknown to the rules reading it; everything else was judged")
+}
+
+test_a_failed_listing_makes_the_service_unknown if {
+	d := t_input([object.union(t_error("s3", "ListBuckets", "AccessDenied"), {"iam_action": "s3:ListAllMyBuckets"})], [])
+	some f in deny with input as d
+	contains(f.message, "ListBuckets (AccessDenied, needs s3:ListAllMyBuckets) failed, so rules reading it there are unknown.")
+}
+
 test_global_service_key_has_empty_region if {
 	d := t_input([], [t_error("iam", "ListRoles", "Throttling")])
 	findings := deny with input as d

@@ -115,6 +115,22 @@ pub struct KindSummary {
 }
 
 impl Parity {
+    /// Primary ARN → its standby twin's ARN.
+    pub fn standby_of(&self) -> HashMap<&str, &str> {
+        self.pairs
+            .iter()
+            .map(|x| (x.primary.as_str(), x.standby.as_str()))
+            .collect()
+    }
+
+    /// Standby ARN → its primary twin's ARN.
+    pub fn primary_of(&self) -> HashMap<&str, &str> {
+        self.pairs
+            .iter()
+            .map(|x| (x.standby.as_str(), x.primary.as_str()))
+            .collect()
+    }
+
     /// Counts by resource kind (plus `failover_record` for failover policies).
     pub fn summary(&self) -> BTreeMap<String, KindSummary> {
         let mut out: BTreeMap<String, KindSummary> = BTreeMap::new();
@@ -590,30 +606,48 @@ impl<'a, R: Resource> Matching<'a, R> {
         primary_key: impl Fn(&R) -> Option<(String, bool)>,
         standby_key: impl Fn(&R) -> Option<String>,
     ) {
-        let wanted: Vec<(usize, String, bool)> = self
-            .primary
+        let wanted = self.wanted(|_, p| primary_key(p));
+        if !wanted.is_empty() {
+            let offered = self.offered(standby_key);
+            self.pair_keys(strategy, wanted, &offered);
+        }
+    }
+
+    /// `(index, key, preferred)` of the primaries still without twin that have a key.
+    fn wanted(
+        &self,
+        key: impl Fn(usize, &R) -> Option<(String, bool)>,
+    ) -> Vec<(usize, String, bool)> {
+        self.primary
             .iter()
             .enumerate()
             .filter(|(pi, _)| self.matched[*pi].is_none())
-            .filter_map(|(pi, p)| primary_key(p).map(|(k, pref)| (pi, k, pref)))
-            .collect();
-        if wanted.is_empty() {
-            return;
-        }
-        let mut offered: HashMap<String, Option<usize>> =
-            HashMap::with_capacity(self.standby.len());
+            .filter_map(|(pi, p)| key(pi, p).map(|(k, pref)| (pi, k, pref)))
+            .collect()
+    }
+
+    /// The free standbys by key.
+    fn offered(&self, key: impl Fn(&R) -> Option<String>) -> HashMap<String, Vec<usize>> {
+        let mut offered: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in self.standby.iter().enumerate() {
-            if self.taken[i] {
-                continue;
-            }
-            if let Some(k) = standby_key(s) {
-                offered
-                    .entry(k)
-                    .and_modify(|v| *v = None)
-                    .or_insert(Some(i));
+            if !self.taken[i] {
+                if let Some(k) = key(s) {
+                    offered.entry(k).or_default().push(i);
+                }
             }
         }
-        if offered.is_empty() {
+        offered
+    }
+
+    /// Pairs each wanted key held by exactly one wanting primary (or by exactly one preferred
+    /// one) and exactly one free standby of `offered` (which may list standbys taken since).
+    fn pair_keys(
+        &mut self,
+        strategy: Strategy,
+        wanted: Vec<(usize, String, bool)>,
+        offered: &HashMap<String, Vec<usize>>,
+    ) {
+        if wanted.is_empty() || offered.is_empty() {
             return;
         }
         // (all demand, preferred demand) per key.
@@ -629,14 +663,16 @@ impl<'a, R: Resource> Matching<'a, R> {
             if all != 1 && !(*pref && preferred == 1) {
                 continue;
             }
-            if let Some(&Some(si)) = offered.get(k) {
+            let Some(holders) = offered.get(k) else {
+                continue;
+            };
+            let mut free = holders.iter().copied().filter(|&si| !self.taken[si]);
+            if let (Some(si), None) = (free.next(), free.next()) {
                 pairs.push((*pi, si));
             }
         }
         for (pi, si) in pairs {
-            if !self.taken[si] {
-                self.take(pi, si, strategy);
-            }
+            self.take(pi, si, strategy);
         }
     }
 
@@ -697,31 +733,44 @@ impl<'a, R: Resource> Matching<'a, R> {
         primary_scope: &dyn Fn(&R) -> String,
         standby_scope: &dyn Fn(&R) -> String,
     ) {
-        let key = |scope: String, name: &str, extra: &str| format!("{scope}/{name}/{extra}");
-        let standby_key = |s: &R| name(s).map(|(n, extra)| key(standby_scope(s), &n, &extra));
-        self.unique(
-            strategy,
-            |p| {
+        let key = |scope: &str, name: &str, extra: &str| format!("{scope}/{name}/{extra}");
+        // (index, scope, rewritten name, extra, whether rewriting changed the name) of the
+        // primaries still without twin.
+        let bases: Vec<(usize, String, String, String, bool)> = self
+            .primary
+            .iter()
+            .enumerate()
+            .filter(|(pi, _)| self.matched[*pi].is_none())
+            .filter_map(|(pi, p)| {
                 let (n, extra) = name(p)?;
                 let w = rw.rewrite(&n);
-                let rewritten = w != n;
-                Some((key(primary_scope(p), &w, &extra), rewritten))
-            },
-            standby_key,
-        );
+                let changed = w != n;
+                Some((pi, primary_scope(p), w, extra, changed))
+            })
+            .collect();
+        if bases.is_empty() {
+            return;
+        }
+        let offered =
+            self.offered(|s| name(s).map(|(n, extra)| key(&standby_scope(s), &n, &extra)));
+        if offered.is_empty() {
+            return;
+        }
+        let wanted = bases
+            .iter()
+            .map(|(pi, scope, w, extra, changed)| (*pi, key(scope, w, extra), *changed))
+            .collect();
+        self.pair_keys(strategy, wanted, &offered);
         for tier in 0..rw.role_tiers() {
-            if self.matched.iter().all(Option::is_some) {
-                return;
-            }
-            self.unique(
-                strategy,
-                |p| {
-                    let (n, extra) = name(p)?;
-                    let w = rw.role_rewrite(tier, &rw.rewrite(&n))?;
-                    Some((key(primary_scope(p), &w, &extra), false))
-                },
-                standby_key,
-            );
+            let wanted: Vec<_> = bases
+                .iter()
+                .filter(|(pi, ..)| self.matched[*pi].is_none())
+                .filter_map(|(pi, scope, w, extra, _)| {
+                    let w = rw.role_rewrite(tier, w)?;
+                    Some((*pi, key(scope, &w, extra), false))
+                })
+                .collect();
+            self.pair_keys(strategy, wanted, &offered);
         }
     }
 

@@ -399,7 +399,14 @@ fn role_words_are_whole_words_in_any_case() {
         Some("dr-x-dr")
     );
     // Never inside another word.
-    for name in ["domain-api", "mainframe", "product-web", "reprod", "primaryx-db", "xprimary"] {
+    for name in [
+        "domain-api",
+        "mainframe",
+        "product-web",
+        "reprod",
+        "primaryx-db",
+        "xprimary",
+    ] {
         assert_eq!(replace_word(name, "main", "dr"), None, "{name}");
         assert_eq!(replace_word(name, "prod", "dr"), None, "{name}");
         assert_eq!(replace_word(name, "primary", "standby"), None, "{name}");
@@ -425,12 +432,40 @@ fn vpcs_and_subnets_named_by_role_words_pair() {
         net("us-west-2", "vpc-s3", "drframe", "10.5.0.0/16"),
     ];
     p.ec2.subnets = vec![
-        subnet("us-east-1", "subnet-p1", "prod-primary-a", "vpc-p1", "10.0.0.0/24", "a"),
-        subnet("us-east-1", "subnet-p2", "prod-main-app-a", "vpc-p2", "10.2.0.0/24", "a"),
+        subnet(
+            "us-east-1",
+            "subnet-p1",
+            "prod-primary-a",
+            "vpc-p1",
+            "10.0.0.0/24",
+            "a",
+        ),
+        subnet(
+            "us-east-1",
+            "subnet-p2",
+            "prod-main-app-a",
+            "vpc-p2",
+            "10.2.0.0/24",
+            "a",
+        ),
     ];
     s.ec2.subnets = vec![
-        subnet("us-west-2", "subnet-s1", "prod-standby-a", "vpc-s1", "10.1.9.0/24", "b"),
-        subnet("us-west-2", "subnet-s2", "prod-dr-app-a", "vpc-s2", "10.3.9.0/24", "b"),
+        subnet(
+            "us-west-2",
+            "subnet-s1",
+            "prod-standby-a",
+            "vpc-s1",
+            "10.1.9.0/24",
+            "b",
+        ),
+        subnet(
+            "us-west-2",
+            "subnet-s2",
+            "prod-dr-app-a",
+            "vpc-s2",
+            "10.3.9.0/24",
+            "b",
+        ),
     ];
     let parity = pair(&p, &s, &opts());
     assert_eq!(
@@ -553,23 +588,72 @@ fn subnets_pair_by_az_and_cidr_offset_within_twin_vpcs() {
     ];
     p.ec2.subnets = vec![
         // Same letter, same offset.
-        subnet("us-east-1", "subnet-1", "web-east-a", "vpc-p", "10.0.0.0/24", "a"),
-        subnet("us-east-1", "subnet-2", "web-east-b", "vpc-p", "10.0.1.0/24", "b"),
+        subnet(
+            "us-east-1",
+            "subnet-1",
+            "web-east-a",
+            "vpc-p",
+            "10.0.0.0/24",
+            "a",
+        ),
+        subnet(
+            "us-east-1",
+            "subnet-2",
+            "web-east-b",
+            "vpc-p",
+            "10.0.1.0/24",
+            "b",
+        ),
         // `d` is the third AZ this VPC uses; the standby's third is `c`.
-        subnet("us-east-1", "subnet-3", "web-east-d", "vpc-p", "10.0.2.0/24", "d"),
+        subnet(
+            "us-east-1",
+            "subnet-3",
+            "web-east-d",
+            "vpc-p",
+            "10.0.2.0/24",
+            "d",
+        ),
         // Offset 4.0/24 exists in the standby only in another AZ.
         subnet("us-east-1", "subnet-4", "", "vpc-p", "10.0.4.0/24", "a"),
         // Names pair within the twin VPC only: both VPCs have an `app-a`.
-        subnet("us-east-1", "subnet-5", "app-a", "vpc-p", "10.0.8.0/24", "a"),
-        subnet("us-east-1", "subnet-6", "app-a", "vpc-q", "10.0.8.0/24", "a"),
+        subnet(
+            "us-east-1",
+            "subnet-5",
+            "app-a",
+            "vpc-p",
+            "10.0.8.0/24",
+            "a",
+        ),
+        subnet(
+            "us-east-1",
+            "subnet-6",
+            "app-a",
+            "vpc-q",
+            "10.0.8.0/24",
+            "a",
+        ),
     ];
     s.ec2.subnets = vec![
         subnet("us-west-2", "subnet-9", "", "vpc-s", "10.1.0.0/24", "a"),
         subnet("us-west-2", "subnet-8", "", "vpc-s", "10.1.1.0/24", "b"),
         subnet("us-west-2", "subnet-7", "", "vpc-s", "10.1.2.0/24", "c"),
         subnet("us-west-2", "subnet-10", "", "vpc-s", "10.1.4.0/24", "b"),
-        subnet("us-west-2", "subnet-12", "app-a", "vpc-t", "10.1.8.0/24", "a"),
-        subnet("us-west-2", "subnet-11", "app-a", "vpc-s", "10.1.12.0/24", "a"),
+        subnet(
+            "us-west-2",
+            "subnet-12",
+            "app-a",
+            "vpc-t",
+            "10.1.8.0/24",
+            "a",
+        ),
+        subnet(
+            "us-west-2",
+            "subnet-11",
+            "app-a",
+            "vpc-s",
+            "10.1.12.0/24",
+            "a",
+        ),
         // Same offset in a VPC that is nobody's twin.
         subnet("us-west-2", "subnet-13", "", "vpc-z", "10.1.0.0/24", "a"),
     ];
@@ -608,34 +692,64 @@ fn cloudformation_groups_pair_by_stack_and_logical_id_within_twin_vpcs() {
     ];
     p.ec2.security_groups = vec![
         cfn(
-            sg("us-east-1", "sg-1", "prod-web-WebSecurityGroup-1AB2C3D4E5F6", "vpc-a"),
+            sg(
+                "us-east-1",
+                "sg-1",
+                "prod-web-WebSecurityGroup-1AB2C3D4E5F6",
+                "vpc-a",
+            ),
             "prod-web",
             "WebSecurityGroup",
         ),
         cfn(
-            sg("us-east-1", "sg-2", "app-use1-DbSecurityGroup-QQQ111RRR222", "vpc-b"),
+            sg(
+                "us-east-1",
+                "sg-2",
+                "app-use1-DbSecurityGroup-QQQ111RRR222",
+                "vpc-b",
+            ),
             "app-use1",
             "DbSecurityGroup",
         ),
         cfn(
-            sg("us-east-1", "sg-3", "app-use1-DbSecurityGroup-AAA111BBB222", "vpc-a"),
+            sg(
+                "us-east-1",
+                "sg-3",
+                "app-use1-DbSecurityGroup-AAA111BBB222",
+                "vpc-a",
+            ),
             "app-use1",
             "DbSecurityGroup",
         ),
     ];
     s.ec2.security_groups = vec![
         cfn(
-            sg("us-west-2", "sg-9", "prod-web-WebSecurityGroup-9ZY8X7W6V5U4", "vpc-x"),
+            sg(
+                "us-west-2",
+                "sg-9",
+                "prod-web-WebSecurityGroup-9ZY8X7W6V5U4",
+                "vpc-x",
+            ),
             "prod-web",
             "WebSecurityGroup",
         ),
         cfn(
-            sg("us-west-2", "sg-8", "app-usw2-DbSecurityGroup-ZZZ999YYY888", "vpc-x"),
+            sg(
+                "us-west-2",
+                "sg-8",
+                "app-usw2-DbSecurityGroup-ZZZ999YYY888",
+                "vpc-x",
+            ),
             "app-usw2",
             "DbSecurityGroup",
         ),
         cfn(
-            sg("us-west-2", "sg-7", "app-usw2-DbSecurityGroup-XXX777WWW666", "vpc-y"),
+            sg(
+                "us-west-2",
+                "sg-7",
+                "app-usw2-DbSecurityGroup-XXX777WWW666",
+                "vpc-y",
+            ),
             "app-usw2",
             "DbSecurityGroup",
         ),
@@ -655,8 +769,14 @@ fn cloudformation_groups_pair_by_stack_and_logical_id_within_twin_vpcs() {
 fn terraform_name_prefix_names_pair_by_prefix_when_unique() {
     // Older providers: 14-digit timestamp + counter; today: 18 digits (fractional seconds).
     assert_eq!(terraform_prefix("web-2026112012345600000001"), Some("web-"));
-    assert_eq!(terraform_prefix("web-20261120123456123400000001"), Some("web-"));
-    assert_eq!(terraform_prefix("web_2026112012345612340000000a"), Some("web_"));
+    assert_eq!(
+        terraform_prefix("web-20261120123456123400000001"),
+        Some("web-")
+    );
+    assert_eq!(
+        terraform_prefix("web_2026112012345612340000000a"),
+        Some("web_")
+    );
     assert_eq!(terraform_prefix("2026112012345600000001"), None);
     assert_eq!(terraform_prefix("web-202611201234560000001"), None);
     assert_eq!(terraform_prefix("web-2026112012345600000g01"), None);
@@ -668,12 +788,22 @@ fn terraform_name_prefix_names_pair_by_prefix_when_unique() {
     s.ec2.vpcs = vec![vpc("us-west-2", "vpc-x", "prod-usw2")];
     p.ec2.security_groups = vec![
         sg("us-east-1", "sg-1", "web-2026112012345600000001", "vpc-a"),
-        sg("us-east-1", "sg-2", "api-use1-2026112012345600000003", "vpc-a"),
+        sg(
+            "us-east-1",
+            "sg-2",
+            "api-use1-2026112012345600000003",
+            "vpc-a",
+        ),
         sg("us-east-1", "sg-3", "db-2026112012345600000004", "vpc-a"),
     ];
     s.ec2.security_groups = vec![
         sg("us-west-2", "sg-9", "web-2026112012350300000002", "vpc-x"),
-        sg("us-west-2", "sg-8", "api-usw2-20261120123503123400000005", "vpc-x"),
+        sg(
+            "us-west-2",
+            "sg-8",
+            "api-usw2-20261120123503123400000005",
+            "vpc-x",
+        ),
         // Two candidates: ambiguous, not paired.
         sg("us-west-2", "sg-7", "db-2026112012350300000006", "vpc-x"),
         sg("us-west-2", "sg-6", "db-2026112012350300000007", "vpc-x"),
@@ -696,11 +826,21 @@ fn prefix_lists_and_vpc_cidrs_are_not_drift_but_real_differences_are() {
     p.ec2.vpcs = vec![net("us-east-1", "vpc-a", "prod-use1", "10.0.0.0/16")];
     s.ec2.vpcs = vec![net("us-west-2", "vpc-x", "prod-usw2", "10.1.0.0/16")];
     p.ec2.subnets = vec![subnet(
-        "us-east-1", "subnet-1", "app-use1-a", "vpc-a", "10.0.1.0/24", "a",
+        "us-east-1",
+        "subnet-1",
+        "app-use1-a",
+        "vpc-a",
+        "10.0.1.0/24",
+        "a",
     )];
     // The twin subnet sits at another offset: its CIDR is the translation.
     s.ec2.subnets = vec![subnet(
-        "us-west-2", "subnet-9", "app-usw2-a", "vpc-x", "10.1.32.0/24", "a",
+        "us-west-2",
+        "subnet-9",
+        "app-usw2-a",
+        "vpc-x",
+        "10.1.32.0/24",
+        "a",
     )];
     p.ec2.prefix_lists = vec![prefix_list("us-east-1", "pl-63a5400a", "s3")];
     s.ec2.prefix_lists = vec![
@@ -719,7 +859,10 @@ fn prefix_lists_and_vpc_cidrs_are_not_drift_but_real_differences_are() {
         ),
         with(
             sg("us-east-1", "sg-2", "api", "vpc-a"),
-            vec![tcp(443, &["10.0.0.0/16"], &[]), tcp(22, &["10.0.0.0/16"], &[])],
+            vec![
+                tcp(443, &["10.0.0.0/16"], &[]),
+                tcp(22, &["10.0.0.0/16"], &[]),
+            ],
         ),
     ];
     s.ec2.security_groups = vec![
@@ -763,7 +906,11 @@ fn prefix_lists_and_vpc_cidrs_are_not_drift_but_real_differences_are() {
     p.ec2.security_groups[1].ingress = vec![tcp(443, &["10.0.0.0/16"], &["pl-63a5400a"])];
     s.ec2.security_groups[1].ingress = vec![tcp(443, &["10.1.0.0/16"], &["pl-00000001"])];
     let parity = pair(&p, &s, &opts());
-    let sg2 = parity.pairs.iter().find(|p| p.primary_id == "sg-2").unwrap();
+    let sg2 = parity
+        .pairs
+        .iter()
+        .find(|p| p.primary_id == "sg-2")
+        .unwrap();
     assert_eq!(sg2.drift.len(), 1);
 }
 
@@ -772,7 +919,10 @@ fn cidrs_move_to_the_same_offset_in_the_twin_vpc() {
     let c = |s: &str| cidr::Cidr::parse(s).unwrap();
     let (from, to) = (c("10.0.0.0/16"), c("10.1.0.0/16"));
     assert_eq!(c("10.0.4.0/24").rebase(from, to), Some(c("10.1.4.0/24")));
-    assert_eq!(c("10.0.0.0/16").rebase(from, c("10.1.0.0/20")), Some(c("10.1.0.0/20")));
+    assert_eq!(
+        c("10.0.0.0/16").rebase(from, c("10.1.0.0/20")),
+        Some(c("10.1.0.0/20"))
+    );
     assert_eq!(c("10.0.64.0/24").rebase(from, c("10.1.0.0/20")), None);
     assert_eq!(c("10.2.0.0/24").rebase(from, to), None);
     assert_eq!(c("10.0.4.7/24").to_string(), "10.0.4.0/24");
