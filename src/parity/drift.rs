@@ -183,10 +183,10 @@ impl Networks {
     /// with the longest matching prefix, moves to the same offset in the twin VPC.
     fn cidr(&self, own_vpc: Option<&str>, raw: &str) -> Option<Cidr> {
         let c = Cidr::parse(raw)?;
-        if let Some(vpc) = own_vpc {
-            if let Some(t) = self.subnets_in_vpc.get(&(vpc.to_string(), c)) {
-                return Some(*t);
-            }
+        if let Some(vpc) = own_vpc
+            && let Some(t) = self.subnets_in_vpc.get(&(vpc.to_string(), c))
+        {
+            return Some(*t);
         }
         if let Some(Some(t)) = self.subnets.get(&c) {
             return Some(*t);
