@@ -604,14 +604,14 @@ fn main() {
     let mut i = 0usize;
     while count(&p) + count(&s) < args.resources {
         let app = format!("app{i:05}");
-        if i % APPS_PER_VPC == 0 {
+        if i.is_multiple_of(APPS_PER_VPC) {
             let g = i / APPS_PER_VPC;
             nets = Some((
                 network(&mut p, &mut rng, P_TOKEN, g, 10),
                 network(&mut s, &mut rng, S_TOKEN, g, 20),
             ));
         }
-        if i % APPS_PER_ZONE == 0 {
+        if i.is_multiple_of(APPS_PER_ZONE) {
             let id = format!("Z{}", rng.hex(20).to_uppercase());
             let name = format!("zone{:03}.example.com.", i / APPS_PER_ZONE);
             let z = HostedZone {
@@ -635,7 +635,7 @@ fn main() {
             *defects.entry(d).or_default() += 1;
         }
         let has = |d: &str| defect == Some(d);
-        let warm = i % 10 == 0;
+        let warm = i.is_multiple_of(10);
         let tier = if warm { "warm-standby" } else { "pilot-light" };
         let instance_type = ["m6i.large", "c6i.xlarge", "r6i.large"][i % 3];
 

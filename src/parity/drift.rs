@@ -191,10 +191,10 @@ impl Networks {
         if let Some(Some(t)) = self.subnets.get(&c) {
             return Some(*t);
         }
-        if let Some(&(from, to)) = own_vpc.and_then(|v| self.vpcs.get(v)) {
-            if let Some(t) = c.rebase(from, to) {
-                return Some(t);
-            }
+        if let Some(&(from, to)) = own_vpc.and_then(|v| self.vpcs.get(v))
+            && let Some(t) = c.rebase(from, to)
+        {
+            return Some(t);
         }
         for &len in &self.vpc_lens {
             if len > c.len {

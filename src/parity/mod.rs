@@ -630,10 +630,10 @@ impl<'a, R: Resource> Matching<'a, R> {
     fn offered(&self, key: impl Fn(&R) -> Option<String>) -> HashMap<String, Vec<usize>> {
         let mut offered: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in self.standby.iter().enumerate() {
-            if !self.taken[i] {
-                if let Some(k) = key(s) {
-                    offered.entry(k).or_default().push(i);
-                }
+            if !self.taken[i]
+                && let Some(k) = key(s)
+            {
+                offered.entry(k).or_default().push(i);
             }
         }
         offered

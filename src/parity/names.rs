@@ -102,10 +102,10 @@ impl NameRewriter {
         let first = self.rewrite(name);
         let mut out = vec![first.clone()];
         for tier in 0..self.role_tiers() {
-            if let Some(c) = self.role_rewrite(tier, &first) {
-                if !out.contains(&c) {
-                    out.push(c);
-                }
+            if let Some(c) = self.role_rewrite(tier, &first)
+                && !out.contains(&c)
+            {
+                out.push(c);
             }
         }
         out

@@ -169,10 +169,12 @@ impl PolicySet {
         // Which file declares each rule package (the one that defines `metadata`).
         let mut package_file: HashMap<String, usize> = HashMap::new();
         for (i, s) in sources.iter().enumerate() {
-            if let Some(pkg) = s.package() {
-                if pkg.starts_with(RULES_PREFIX) && s.defines("metadata") && !s.is_test() {
-                    package_file.entry(pkg).or_insert(i);
-                }
+            if let Some(pkg) = s.package()
+                && pkg.starts_with(RULES_PREFIX)
+                && s.defines("metadata")
+                && !s.is_test()
+            {
+                package_file.entry(pkg).or_insert(i);
             }
         }
         let mut packages: Vec<String> = engine
