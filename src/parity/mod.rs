@@ -298,7 +298,9 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
                 if let Some(src) = s.tag("dr:source-snapshot-id") {
                     keys.push(src.to_string());
                 }
-                if let Some(src) = copied_snapshot_source(&s.description) {
+                if let Some(src) = copied_snapshot_source(&s.description)
+                    .or_else(|| copy_image_source(&s.description))
+                {
                     keys.push(src.to_string());
                 }
                 keys
@@ -491,6 +493,16 @@ pub fn bucket_name(arn_or_name: &str) -> &str {
     arn_or_name
         .strip_prefix("arn:aws:s3:::")
         .unwrap_or(arn_or_name)
+}
+
+/// The source snapshot id AWS writes in the description of an AMI's snapshot copy:
+/// `Copied for DestinationAmi ami-… from SourceAmi ami-… for SourceSnapshot snap-…. Task …`.
+pub fn copy_image_source(description: &str) -> Option<&str> {
+    let rest = &description[description.find("SourceSnapshot ")? + "SourceSnapshot ".len()..];
+    let id = rest
+        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
+        .next()?;
+    id.starts_with("snap-").then_some(id)
 }
 
 /// The source snapshot id in the description AWS writes on copies:

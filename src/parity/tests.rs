@@ -167,6 +167,14 @@ fn copied_snapshot_description() {
         Some("snap-1")
     );
     assert_eq!(copied_snapshot_source("Copied snap-1"), None);
+    assert_eq!(
+        copy_image_source(
+            "Copied for DestinationAmi ami-0a1 from SourceAmi ami-0b2 for SourceSnapshot \
+             snap-0c3d4. Task created on 1,700,000,000."
+        ),
+        Some("snap-0c3d4")
+    );
+    assert_eq!(copy_image_source("[Copied snap-1 from us-east-1]"), None);
     assert_eq!(copied_snapshot_source("[Copied vol-1 from x]"), None);
 }
 

@@ -137,30 +137,13 @@ fn site_index(site: &Site, site_v: &Value) -> Value {
     ])
 }
 
-/// The source snapshot id AWS writes in the description of an AMI's snapshot copy:
-/// `Copied for DestinationAmi ami-… from SourceAmi ami-… for SourceSnapshot snap-…. Task …`.
-fn copy_image_source(description: &str) -> Option<&str> {
-    let rest = &description[description.find("SourceSnapshot ")? + "SourceSnapshot ".len()..];
-    let id = rest
-        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
-        .next()?;
-    id.starts_with("snap-").then_some(id)
-}
-
 /// Primary volume id → the newest standby copy of one of its snapshots, however it was made:
-/// a paired copy (tag, `[Copied snap-… from …]` description), an AMI copy's snapshot
-/// (`SourceSnapshot snap-…`), or an AWS Backup copy (tag `aws:backup:source-resource` naming the
+/// a paired copy (tag, `[Copied snap-… from …]` description, or an AMI copy's snapshot naming its
+/// `SourceSnapshot snap-…`: see `parity`), or an AWS Backup copy (tag `aws:backup:source-resource` naming the
 /// volume). `source_time` is the copied snapshot's start time (the copy's own when the source is
 /// not known), so a copy covers every primary snapshot of the volume no newer than it.
 fn standby_copies_of_volumes(snapshot: &Snapshot, parity: &Parity) -> Value {
     use chrono::{DateTime, Utc};
-    let primary_snaps: HashMap<&str, &crate::snapshot::EbsSnapshot> = snapshot
-        .primary
-        .ec2
-        .snapshots
-        .iter()
-        .map(|s| (s.id.as_str(), s))
-        .collect();
     let primary_by_arn: HashMap<&str, &crate::snapshot::EbsSnapshot> = snapshot
         .primary
         .ec2
@@ -184,12 +167,7 @@ fn standby_copies_of_volumes(snapshot: &Snapshot, parity: &Parity) -> Value {
             .get(copy.arn.as_str())
             .and_then(|a| primary_by_arn.get(a))
             .map(|s| (*s, "pairing"));
-        let by_image = || {
-            copy_image_source(&copy.description)
-                .and_then(|id| primary_snaps.get(id))
-                .map(|s| (*s, "ami copy"))
-        };
-        let (volume, time, via) = if let Some((src, via)) = by_pair.or_else(by_image) {
+        let (volume, time, via) = if let Some((src, via)) = by_pair {
             let Some(vol) = src.volume_id.as_deref() else {
                 continue;
             };
@@ -334,22 +312,4 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
         (key("objectives"), to_value(ctx.objectives)?),
         (key("config"), to_value(ctx.tags)?),
     ]))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn copy_image_descriptions_name_their_source() {
-        assert_eq!(
-            super::copy_image_source(
-                "Copied for DestinationAmi ami-0a1 from SourceAmi ami-0b2 for SourceSnapshot \
-                 snap-0c3d4. Task created on 1,700,000,000."
-            ),
-            Some("snap-0c3d4")
-        );
-        assert_eq!(
-            super::copy_image_source("[Copied snap-1 from us-east-1]"),
-            None
-        );
-    }
 }
