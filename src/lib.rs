@@ -20,5 +20,6 @@ pub mod report;
 pub mod schema;
 pub mod score;
 pub mod snapshot;
+pub mod verdicts;
 pub mod vocab;
 pub mod workload;

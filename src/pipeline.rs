@@ -97,6 +97,16 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
         crate::findings::build(&results, &config.waivers, &scoped.site_pair(), today)
     });
     let scores = timed("score", || crate::score::score(&results, &findings));
+    let workload_verdicts = timed("workload verdicts", || {
+        crate::verdicts::decide(
+            scoped,
+            &workloads,
+            &results,
+            &findings,
+            config.gate.fail_on,
+            &config.pairing.app_tag,
+        )
+    });
     let unknown = scores
         .rules
         .iter()
@@ -121,6 +131,7 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
                 out_of_scope,
                 not_dr_data,
                 recovery_points,
+                workloads: workload_verdicts,
             },
             config,
             gate,

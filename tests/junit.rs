@@ -73,12 +73,41 @@ fn check(xml: &str, report: &Value) -> (BTreeMap<(String, String), String>, Coun
     let mut cases = BTreeMap::new();
     let mut total = Counts::default();
     let mut names = BTreeSet::new();
+    let mut workloads = Counts::default();
     for suite in elements(top, "testsuite") {
         let name = attr(suite, "name");
         assert!(names.insert(name.to_string()), "one suite per category");
         let category = name
             .strip_prefix("drready.")
             .expect("suite named drready.<category>");
+        if category == "workloads" {
+            // One case per workload (tests/workloads.rs checks them against the findings).
+            let verdicts: BTreeMap<&str, &str> = report["workloads"]["workloads"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| (w["name"].as_str().unwrap(), w["verdict"].as_str().unwrap()))
+                .collect();
+            for case in elements(suite, "testcase") {
+                assert_eq!(attr(case, "classname"), "workload");
+                let kid = case.children().find(|k| k.is_element());
+                let outcome = kid.map_or("pass", |k| k.tag_name().name());
+                let want = match verdicts[attr(case, "name")] {
+                    "not_ready" => "failure",
+                    "unknown" => "error",
+                    _ => "pass",
+                };
+                assert_eq!(outcome, want, "workload {}", attr(case, "name"));
+                match outcome {
+                    "failure" => workloads.failures += 1,
+                    "error" => workloads.errors += 1,
+                    _ => {}
+                }
+                workloads.tests += 1;
+            }
+            assert_eq!(workloads.tests, verdicts.len());
+            continue;
+        }
         let mut c = Counts::default();
         for case in elements(suite, "testcase") {
             let rule = attr(case, "classname");
@@ -135,7 +164,13 @@ fn check(xml: &str, report: &Value) -> (BTreeMap<(String, String), String>, Coun
         errors: num(top, "errors"),
         skipped: num(top, "skipped"),
     };
-    assert_eq!(declared, total, "counts of <testsuites>");
+    let all = Counts {
+        tests: total.tests + workloads.tests,
+        failures: total.failures + workloads.failures,
+        errors: total.errors + workloads.errors,
+        skipped: total.skipped,
+    };
+    assert_eq!(declared, all, "counts of <testsuites>");
     (cases, total)
 }
 
@@ -167,7 +202,8 @@ fn example_has_a_case_per_rule_and_judged_resource() {
         .iter()
         .map(|r| r["category"].as_str().unwrap())
         .collect();
-    assert_eq!(xml.matches("<testsuite ").count(), suites.len());
+    // One suite per category, and one for the workloads.
+    assert_eq!(xml.matches("<testsuite ").count(), suites.len() + 1);
 }
 
 #[test]

@@ -447,6 +447,35 @@ fn assert_realistic(summary: &Value, report: &Value, code: i32, out: &str) {
         }
     }
 
+    // Workload verdicts agree: every healthy application can fail over, every application with
+    // a planted defect cannot.
+    let verdict_of = |name: &str| -> Option<String> {
+        report["workloads"]["workloads"]
+            .as_array()?
+            .iter()
+            .find(|w| w["name"] == name)
+            .map(|w| s(&w["verdict"]).to_string())
+    };
+    for name in summary["healthy_apps"].as_array().unwrap() {
+        let name = s(name);
+        if verdict_of(name).as_deref() != Some("ready") {
+            problems.push(format!(
+                "healthy workload {name} is {:?}, not ready",
+                verdict_of(name)
+            ));
+        }
+    }
+    for d in summary["defects"].as_array().unwrap() {
+        let name = s(&d["app"]);
+        if verdict_of(name).as_deref() != Some("not_ready") {
+            problems.push(format!(
+                "workload {name} with the planted {} is {:?}, not not_ready",
+                s(&d["defect"]),
+                verdict_of(name)
+            ));
+        }
+    }
+
     if !problems.is_empty() {
         let all: Vec<String> = findings.iter().map(line).collect();
         panic!(

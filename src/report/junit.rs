@@ -76,7 +76,11 @@ pub fn render(report: &Report) -> Result<String> {
     }
 
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let totals = count(suites.values().flatten());
+    let mut totals = count(suites.values().flatten());
+    let workloads = workload_cases(report);
+    totals.0 += workloads.0;
+    totals.1 += workloads.1;
+    totals.2 += workloads.2;
     let _ = writeln!(
         out,
         "<testsuites name=\"drready {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
@@ -98,8 +102,72 @@ pub fn render(report: &Report) -> Result<String> {
         }
         out.push_str("  </testsuite>\n");
     }
+    out.push_str(&workloads.3);
     out.push_str("</testsuites>\n");
     Ok(out)
+}
+
+/// One test case per workload, in a suite of its own: it fails when a blocking finding stops the
+/// workload from failing over, and errs when what it needs could not be read.
+/// Returns (tests, failures, errors, the suite's XML).
+fn workload_cases(report: &Report) -> (usize, usize, usize, String) {
+    use crate::verdicts::WorkloadVerdict;
+    let w = &report.workloads.workloads;
+    if w.is_empty() {
+        return (0, 0, 0, String::new());
+    }
+    let failures = w
+        .iter()
+        .filter(|e| e.verdict == WorkloadVerdict::NotReady)
+        .count();
+    let errors = w
+        .iter()
+        .filter(|e| e.verdict == WorkloadVerdict::Unknown)
+        .count();
+    let mut xml = format!(
+        "  <testsuite name=\"drready.workloads\" tests=\"{}\" failures=\"{failures}\" \
+         errors=\"{errors}\" skipped=\"0\">\n",
+        w.len()
+    );
+    for e in w {
+        let open = format!(
+            "    <testcase classname=\"workload\" name=\"{}\"",
+            escape(&e.name)
+        );
+        match e.verdict {
+            WorkloadVerdict::NotReady => {
+                let message = format!(
+                    "{} ({}) cannot fail over: {} blocking finding(s)",
+                    e.name,
+                    e.tier,
+                    e.blocking.len()
+                );
+                let body: String = e
+                    .blocking
+                    .iter()
+                    .map(|b| format!("{} {} {}\n", b.severity, b.rule_id, b.resource))
+                    .collect();
+                let _ = writeln!(
+                    xml,
+                    "{open}>\n      <failure message=\"{}\" type=\"not_ready\">{}</failure>\n    </testcase>",
+                    escape(&message),
+                    escape_text(&body)
+                );
+            }
+            WorkloadVerdict::Unknown => {
+                let _ = writeln!(
+                    xml,
+                    "{open}>\n      <error message=\"{}\" type=\"unknown\"/>\n    </testcase>",
+                    escape(&format!("could not be judged: {}", e.unknown.join("; ")))
+                );
+            }
+            _ => {
+                let _ = writeln!(xml, "{open}/>");
+            }
+        }
+    }
+    xml.push_str("  </testsuite>\n");
+    (w.len(), failures, errors, xml)
 }
 
 /// (tests, failures, errors, skipped)

@@ -21,6 +21,7 @@ pub fn render(report: &Report, previous: Option<&Report>) -> Result<String> {
     let mut out = String::new();
     header(&mut out, report);
     verdict(&mut out, report);
+    workloads(&mut out, report);
     scores(&mut out, report);
     if let Some(prev) = previous {
         let diff = super::diff::compare(prev, report);
@@ -32,6 +33,66 @@ pub fn render(report: &Report, previous: Option<&Report>) -> Result<String> {
     waivers(&mut out, report);
     collection(&mut out, report);
     Ok(out)
+}
+
+/// Which applications could fail over now, with what blocks each.
+fn workloads(out: &mut String, r: &Report) {
+    let w = &r.workloads;
+    if w.workloads.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Workloads\n\n**{} of {}** workloads can fail over now (blocking: unwaived findings at or \
+         above the gate's `fail_on`).\n",
+        w.ready(),
+        w.workloads.len()
+    );
+    let cats: Vec<_> = w.workloads[0].categories.keys().copied().collect();
+    let _ = write!(out, "| Workload | Tier | Verdict | Blocking |");
+    for c in &cats {
+        let _ = write!(out, " {c} |");
+    }
+    let _ = write!(out, "\n|---|---|---|---|");
+    for _ in &cats {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for e in &w.workloads {
+        let blocking: Vec<String> = e
+            .blocking
+            .iter()
+            .map(|b| format!("{} {} {}", b.severity, code(&b.rule_id), code(&b.resource)))
+            .collect();
+        let _ = write!(
+            out,
+            "| {} | {} | **{}** | {} |",
+            cell(&e.name),
+            cell(&e.tier),
+            e.verdict.as_str(),
+            if blocking.is_empty() {
+                "—".to_string()
+            } else {
+                blocking.join("<br>")
+            }
+        );
+        for c in &cats {
+            let _ = write!(out, " {} |", e.categories[c].as_str());
+        }
+        out.push('\n');
+    }
+    if !w.shared_blocking.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nBlocking findings on shared resources (no single workload): {}",
+            w.shared_blocking
+                .iter()
+                .map(|b| format!("{} {} {}", b.severity, code(&b.rule_id), code(&b.resource)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out.push('\n');
 }
 
 fn header(out: &mut String, r: &Report) {

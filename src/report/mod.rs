@@ -47,6 +47,10 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_dr_data: Vec<crate::snapshot::dr_data::NotDrData>,
     pub objectives: Objectives,
+    /// Which workloads could fail over now: a verdict per workload with its blocking findings,
+    /// and the blocking findings that belong to no workload.
+    #[serde(default)]
+    pub workloads: crate::verdicts::WorkloadVerdicts,
     /// Observed recovery points per workload, next to the RPO (docs/output-formats.md).
     #[serde(default)]
     pub recovery_points: Vec<crate::evidence::RecoveryPoint>,
@@ -170,6 +174,7 @@ pub struct Evaluated<'a> {
     pub out_of_scope: usize,
     pub not_dr_data: Vec<crate::snapshot::dr_data::NotDrData>,
     pub recovery_points: Vec<crate::evidence::RecoveryPoint>,
+    pub workloads: crate::verdicts::WorkloadVerdicts,
 }
 
 impl Report {
@@ -184,6 +189,7 @@ impl Report {
             out_of_scope,
             not_dr_data,
             recovery_points,
+            workloads,
         } = e;
         let rules: Vec<RuleEntry> = results
             .iter()
@@ -242,6 +248,7 @@ impl Report {
             out_of_scope,
             not_dr_data,
             objectives: config.objectives.clone(),
+            workloads,
             recovery_points,
             score: ScoreSection {
                 overall: scores.overall,

@@ -9,7 +9,8 @@ use super::Report;
 use super::text::short_resource;
 use crate::findings::WaiverStatus;
 use crate::policy::RuleStatus;
-use crate::vocab::{Severity, Verdict};
+use crate::verdicts::WorkloadVerdict;
+use crate::vocab::{Category, Severity, Verdict};
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +36,91 @@ pub fn fmt_age(secs: Option<i64>) -> String {
         (d, 0, _) => format!("{d}d"),
         (d, h, _) => format!("{d}d {h}h"),
     }
+}
+
+fn verdict_color(v: WorkloadVerdict) -> Color {
+    match v {
+        WorkloadVerdict::Ready => Color::Green,
+        WorkloadVerdict::NotReady => Color::Red,
+        WorkloadVerdict::Unknown => Color::Yellow,
+        WorkloadVerdict::NotApplicable => Color::Grey,
+    }
+}
+
+/// "4 of 6 workloads can fail over now", then one row per workload: the first thing a DR owner
+/// is asked on the day.
+fn workloads(out: &mut String, r: &Report, opts: TableOptions) {
+    let w = &r.workloads;
+    if w.workloads.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Workloads: {} of {} can fail over now (blocking = unwaived findings at or above fail_on)",
+        w.ready(),
+        w.workloads.len()
+    );
+    let cats: Vec<Category> = w.workloads[0].categories.keys().copied().collect();
+    let mut t = new_table(opts);
+    let mut header = vec![
+        "Workload".to_string(),
+        "Tier".into(),
+        "Verdict".into(),
+        "Blocking".into(),
+    ];
+    header.extend(cats.iter().map(|c| c.as_str().to_string()));
+    t.set_header(header);
+    for e in &w.workloads {
+        let mut row = vec![
+            Cell::new(&e.name),
+            Cell::new(&e.tier),
+            cell(
+                e.verdict.as_str().to_string(),
+                Some(verdict_color(e.verdict)),
+                opts,
+            ),
+            Cell::new(blocking_summary(&e.blocking)),
+        ];
+        for c in &cats {
+            let v = e
+                .categories
+                .get(c)
+                .copied()
+                .unwrap_or(WorkloadVerdict::NotApplicable);
+            row.push(cell(v.as_str().to_string(), Some(verdict_color(v)), opts));
+        }
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "{t}");
+    if !w.shared_blocking.is_empty() {
+        let _ = writeln!(
+            out,
+            "Shared (no single workload): {}",
+            blocking_summary(&w.shared_blocking)
+        );
+    }
+    out.push('\n');
+}
+
+/// `2 critical, 1 high (DR-EC2-001, DR-S3-002)`, or `-`.
+fn blocking_summary(b: &[crate::verdicts::Blocking]) -> String {
+    if b.is_empty() {
+        return "-".into();
+    }
+    let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
+    let mut rules: Vec<&str> = Vec::new();
+    for x in b {
+        *by_sev.entry(x.severity).or_default() += 1;
+        if !rules.contains(&x.rule_id.as_str()) {
+            rules.push(&x.rule_id);
+        }
+    }
+    let counts: Vec<String> = by_sev
+        .iter()
+        .rev()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    format!("{} ({})", counts.join(", "), rules.join(", "))
 }
 
 fn score_color(s: Option<f64>) -> Color {
@@ -89,6 +175,8 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
         r.collected_at.format("%Y-%m-%d %H:%M UTC")
     );
     out.push('\n');
+
+    workloads(&mut out, r, opts);
 
     let mut t = new_table(opts);
     t.set_header(["Category", "Score", "Passed", "Failed", "Unknown", "N/A"]);

@@ -1,0 +1,319 @@
+//! Per-workload verdicts: which applications could fail over right now.
+//!
+//! A finding belongs to a workload when its resource (or a resource it names as related) is one of
+//! the workload's members (`crate::workload`), is the workload's key, carries the workload's app
+//! tag, or — for Route 53 records, which have no tags — is named by a DNS label equal to the
+//! workload's name (`api.example.com.` → `api`). A workload is `not_ready` when an unwaived finding of it has at least the gate's `fail_on`
+//! severity (those are its blocking findings); else `unknown` when something it needs could not be
+//! read (a member unknown to a rule, or a listing of a service its members come from failed); else
+//! `ready`. Findings that belong to no workload (VPCs, zones, roles shared by several) are grouped
+//! as `shared`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::findings::Finding;
+use crate::policy::{RuleResult, RuleStatus};
+use crate::snapshot::{Resource, Snapshot, Visit};
+use crate::vocab::{Category, ResourceKind, Severity};
+use crate::workload::Workload;
+
+/// What a workload (or one category of it) can do on the day.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkloadVerdict {
+    /// Nothing blocks a failover.
+    Ready,
+    /// A finding at or above the gate's `fail_on` blocks it.
+    NotReady,
+    /// Something it needs could not be read.
+    Unknown,
+    /// Nothing of this category was judged (categories only).
+    NotApplicable,
+}
+
+impl WorkloadVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadVerdict::Ready => "ready",
+            WorkloadVerdict::NotReady => "not ready",
+            WorkloadVerdict::Unknown => "unknown",
+            WorkloadVerdict::NotApplicable => "n/a",
+        }
+    }
+}
+
+/// A blocking finding, by reference to the report's `findings`.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct Blocking {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub resource: String,
+    pub fingerprint: String,
+}
+
+/// One workload's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WorkloadEntry {
+    pub name: String,
+    pub tier: String,
+    pub verdict: WorkloadVerdict,
+    /// Unwaived findings at or above `fail_on` on its resources, worst first.
+    pub blocking: Vec<Blocking>,
+    /// Other unwaived findings on its resources (below `fail_on`).
+    pub other_findings: usize,
+    /// What could not be read for it (`ARN: why`), when the verdict is unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+    /// The verdict per category (data, compute, dns, identity, ...).
+    pub categories: BTreeMap<Category, WorkloadVerdict>,
+    /// Its member resources in both sites.
+    pub resources: usize,
+}
+
+/// Workload verdicts and the findings that belong to none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WorkloadVerdicts {
+    /// Every workload, sorted by name.
+    pub workloads: Vec<WorkloadEntry>,
+    /// Unwaived findings at or above `fail_on` on resources of no workload (shared networks,
+    /// zones, roles): they may block every workload that relies on them.
+    pub shared_blocking: Vec<Blocking>,
+}
+
+impl WorkloadVerdicts {
+    /// How many workloads are ready.
+    pub fn ready(&self) -> usize {
+        self.workloads
+            .iter()
+            .filter(|w| w.verdict == WorkloadVerdict::Ready)
+            .count()
+    }
+}
+
+/// ARN → the app tag value, for every resource of both sites that carries it.
+fn tagged(snapshot: &Snapshot, app_tag: &str) -> HashMap<String, String> {
+    struct Tags<'t> {
+        key: &'t str,
+        out: HashMap<String, String>,
+    }
+    impl<'a> Visit<'a> for Tags<'_> {
+        fn kind<R: Resource>(&mut self, _: ResourceKind, items: &'a [R]) {
+            for r in items {
+                if let Some(app) = r.tag(self.key).filter(|a| !a.is_empty()) {
+                    self.out.insert(r.arn().to_string(), app.to_string());
+                }
+            }
+        }
+    }
+    let mut v = Tags {
+        key: app_tag,
+        out: HashMap::new(),
+    };
+    snapshot.primary.visit(&mut v);
+    snapshot.standby.visit(&mut v);
+    v.out
+}
+
+/// Decides every workload's verdict.
+pub fn decide(
+    snapshot: &Snapshot,
+    workloads: &[Workload],
+    results: &[RuleResult],
+    findings: &[Finding],
+    fail_on: Option<Severity>,
+    app_tag: &str,
+) -> WorkloadVerdicts {
+    let names: BTreeSet<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
+    // ARN → workloads it belongs to.
+    let mut member: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for w in workloads {
+        for arn in w
+            .primary
+            .all()
+            .chain(w.standby.all())
+            .chain(std::iter::once(w.key.as_str()))
+        {
+            member.entry(arn).or_default().insert(&w.name);
+        }
+    }
+    let tags = tagged(snapshot, app_tag);
+    let owners = |arn: &str| -> BTreeSet<&str> {
+        let mut out = member.get(arn).cloned().unwrap_or_default();
+        if let Some(name) = tags.get(arn).and_then(|app| names.get(app.as_str())) {
+            out.insert(name);
+        }
+        // Route 53 records carry no tags: a record belongs to the workload one of whose labels
+        // it is named by (`api.example.com.` → api).
+        if let Some(record) = arn.split_once("/recordset/").map(|(_, r)| r) {
+            let fqdn = record.split('/').next().unwrap_or_default();
+            out.extend(
+                fqdn.split('.')
+                    .filter_map(|label| names.get(label).copied()),
+            );
+        }
+        out
+    };
+    let blocks = |f: &Finding| f.waived.is_none() && fail_on.is_some_and(|s| f.severity >= s);
+
+    struct Acc<'a> {
+        blocking: Vec<Blocking>,
+        other: usize,
+        unknown: BTreeSet<String>,
+        categories: BTreeMap<Category, WorkloadVerdict>,
+        _name: &'a str,
+    }
+    let mut acc: BTreeMap<&str, Acc> = workloads
+        .iter()
+        .map(|w| {
+            (
+                w.name.as_str(),
+                Acc {
+                    blocking: Vec::new(),
+                    other: 0,
+                    unknown: BTreeSet::new(),
+                    categories: BTreeMap::new(),
+                    _name: &w.name,
+                },
+            )
+        })
+        .collect();
+    let mut shared = Vec::new();
+    let mark = |cats: &mut BTreeMap<Category, WorkloadVerdict>, c: Category, v: WorkloadVerdict| {
+        let e = cats.entry(c).or_insert(v);
+        // not_ready beats unknown beats ready.
+        let rank = |x: WorkloadVerdict| match x {
+            WorkloadVerdict::NotReady => 3,
+            WorkloadVerdict::Unknown => 2,
+            WorkloadVerdict::Ready => 1,
+            WorkloadVerdict::NotApplicable => 0,
+        };
+        if rank(v) > rank(*e) {
+            *e = v;
+        }
+    };
+
+    for f in findings.iter().filter(|f| f.waived.is_none()) {
+        let mut who: BTreeSet<&str> = owners(&f.resource);
+        for r in &f.related {
+            who.extend(owners(r));
+        }
+        let b = Blocking {
+            rule_id: f.rule_id.clone(),
+            severity: f.severity,
+            resource: f.resource.clone(),
+            fingerprint: f.fingerprint.clone(),
+        };
+        if who.is_empty() {
+            if blocks(f) {
+                shared.push(b);
+            }
+            continue;
+        }
+        for name in who {
+            let Some(a) = acc.get_mut(name) else { continue };
+            if blocks(f) {
+                a.blocking.push(b.clone());
+                mark(&mut a.categories, f.category, WorkloadVerdict::NotReady);
+            } else {
+                a.other += 1;
+            }
+        }
+    }
+    // What was judged (a category is ready when one of its rules judged a member) and what
+    // could not be.
+    for r in results {
+        let cat = r.rule.category;
+        if r.status == RuleStatus::Unknown && r.unknown_resources.is_empty() {
+            // A listing failed: every workload with members of the services it reads is unknown.
+            for w in workloads {
+                let reads = w
+                    .primary
+                    .all()
+                    .chain(w.standby.all())
+                    .any(|arn| kind_service(arn).is_some_and(|s| r.rule.inputs.contains(&s)));
+                if reads && let Some(a) = acc.get_mut(w.name.as_str()) {
+                    a.unknown
+                        .insert(format!("{}: {}", r.rule.id, r.unknown_because.join("; ")));
+                    mark(&mut a.categories, cat, WorkloadVerdict::Unknown);
+                }
+            }
+            continue;
+        }
+        for (arn, why) in &r.unknown_resources {
+            for name in owners(arn) {
+                if let Some(a) = acc.get_mut(name) {
+                    a.unknown.insert(format!("{arn}: {why}"));
+                    mark(&mut a.categories, cat, WorkloadVerdict::Unknown);
+                }
+            }
+        }
+        for arn in &r.applicable {
+            for name in owners(arn) {
+                if let Some(a) = acc.get_mut(name) {
+                    mark(&mut a.categories, cat, WorkloadVerdict::Ready);
+                }
+            }
+        }
+    }
+
+    let mut out = WorkloadVerdicts::default();
+    for w in workloads {
+        let Some(mut a) = acc.remove(w.name.as_str()) else {
+            continue;
+        };
+        a.blocking.sort_by(|x, y| {
+            y.severity
+                .cmp(&x.severity)
+                .then_with(|| x.rule_id.cmp(&y.rule_id))
+                .then_with(|| x.resource.cmp(&y.resource))
+        });
+        a.blocking.dedup();
+        let verdict = if !a.blocking.is_empty() {
+            WorkloadVerdict::NotReady
+        } else if !a.unknown.is_empty() {
+            WorkloadVerdict::Unknown
+        } else {
+            WorkloadVerdict::Ready
+        };
+        let mut categories: BTreeMap<Category, WorkloadVerdict> = Category::ALL
+            .iter()
+            .filter(|c| **c != Category::Inventory)
+            .map(|c| (*c, WorkloadVerdict::NotApplicable))
+            .collect();
+        categories.extend(a.categories);
+        out.workloads.push(WorkloadEntry {
+            name: w.name.clone(),
+            tier: w.tier.clone(),
+            verdict,
+            blocking: a.blocking,
+            other_findings: a.other,
+            unknown: if verdict == WorkloadVerdict::Unknown {
+                a.unknown.into_iter().collect()
+            } else {
+                Vec::new()
+            },
+            categories,
+            resources: w.primary.all().count() + w.standby.all().count(),
+        });
+    }
+    shared.sort_by(|x, y| {
+        y.severity
+            .cmp(&x.severity)
+            .then_with(|| x.rule_id.cmp(&y.rule_id))
+            .then_with(|| x.resource.cmp(&y.resource))
+    });
+    shared.dedup();
+    out.shared_blocking = shared;
+    out
+}
+
+/// The service of a member ARN (`arn:aws:SERVICE:...`).
+fn kind_service(arn: &str) -> Option<crate::vocab::Service> {
+    crate::vocab::Service::parse(arn.split(':').nth(2)?)
+}
