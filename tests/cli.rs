@@ -504,3 +504,99 @@ fn the_whole_catalogue_fires_on_the_example_and_nothing_on_healthy() {
     assert_eq!(report["findings"], serde_json::json!([]));
     assert_eq!(report["score"]["overall"].as_f64(), Some(100.0));
 }
+
+#[test]
+fn a_first_run_without_credentials_explains_itself_and_renders_no_report() {
+    let home = tempfile::tempdir().unwrap();
+    let run_scan = |extra: &[&str], keys: bool| {
+        let mut cmd = drready();
+        cmd.args([
+            "scan",
+            "--primary-region",
+            "us-east-1",
+            "--standby-region",
+            "us-west-2",
+        ])
+        .args(extra)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("DRREADY_ENDPOINT_URL")
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+        if keys {
+            cmd.env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = run_scan(&[], false);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stdout.is_empty(), "no report of nothing: {stdout}");
+    for site in ["primary site (us-east-1)", "standby site (us-west-2)"] {
+        assert!(
+            stderr.contains(&format!("error: the {site} could not be read at all")),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("AWS_PROFILE"), "{stderr}");
+    assert!(stderr.contains("aws sso login"), "{stderr}");
+    assert!(stderr.contains("--endpoint-url"), "{stderr}");
+    assert!(stderr.lines().count() <= 10, "a few lines: {stderr}");
+
+    // A named profile that gives nothing is named.
+    let (code, _, stderr) = run_scan(&["--primary-profile", "prod-dr-audit"], false);
+    assert_eq!(code, 3);
+    assert!(
+        stderr.contains("profile prod-dr-audit gave no credentials"),
+        "{stderr}"
+    );
+
+    // An emulator that is not running.
+    let (code, stdout, stderr) = run_scan(&["--endpoint-url", "http://127.0.0.1:9"], true);
+    assert_eq!(code, 3);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("nothing answers at http://127.0.0.1:9"),
+        "{stderr}"
+    );
+
+    // `snapshot` writes no snapshot of nothing.
+    let out = home.path().join("s.json");
+    let mut cmd = drready();
+    let o = cmd
+        .args([
+            "snapshot",
+            "--primary-region",
+            "us-east-1",
+            "--standby-region",
+            "us-west-2",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(!out.exists());
+}

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::{Prepared, ReportArgs, add_redact_tags, load_config_file};
-use crate::config::Config;
+use crate::config::{Config, SiteConfig};
 use crate::gate::ExitStatus;
 use crate::snapshot::Snapshot;
 use crate::vocab::{Service, SiteRole};
@@ -241,6 +241,153 @@ fn collect(config: &Config, quiet: bool) -> Result<Snapshot> {
     Ok(snapshot)
 }
 
+/// A site drready could not read at all (its identity is unknown), with what failed.
+struct Unreadable<'a> {
+    role: SiteRole,
+    region: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
+fn unreadable(snapshot: &Snapshot) -> Vec<Unreadable<'_>> {
+    SiteRole::BOTH
+        .into_iter()
+        .filter_map(|role| {
+            let site = snapshot.site(role);
+            if site.account != crate::collect::UNKNOWN_ACCOUNT {
+                return None;
+            }
+            let e = site.collection_errors.first()?;
+            Some(Unreadable {
+                role,
+                region: &site.region,
+                code: &e.code,
+                message: &e.message,
+            })
+        })
+        .collect()
+}
+
+/// The next step for a site that could not be read at all, from what failed.
+fn next_step(u: &Unreadable<'_>, site: &SiteConfig) -> String {
+    let m = u.message.to_ascii_lowercase();
+    let flag = format!("--{}-profile", u.role);
+    let profile = site.profile.as_deref();
+    if u.code == "MissingRegion" {
+        return format!(
+            "set the {} region: --{}-region REGION, `region` under [{}] in drready.toml, or \
+             AWS_REGION",
+            u.role, u.role, u.role
+        );
+    }
+    if m.contains("expired") || m.contains("sso") && m.contains("token") {
+        return match profile {
+            Some(p) => format!("the SSO session has expired: run `aws sso login --profile {p}`"),
+            None => "the credentials have expired: refresh them (`aws sso login --profile \
+                     NAME`, or new keys) and run again"
+                .into(),
+        };
+    }
+    if matches!(
+        u.code,
+        "ConnectionRefused" | "Timeout" | "DispatchFailure" | "Unreachable"
+    ) || m.contains("connect")
+        || m.contains("dns error")
+    {
+        return match &site.endpoint_url {
+            Some(url) => format!(
+                "nothing answers at {url}: start the emulator or fix --endpoint-url / \
+                 endpoint_url"
+            ),
+            None => format!(
+                "AWS could not be reached in {}: check the network or proxy, and that the \
+                 region name is right",
+                u.region
+            ),
+        };
+    }
+    if let (Some(p), true) = (profile, m.contains("no providers in chain")) {
+        return format!(
+            "profile {p} gave no credentials: check that it exists (`aws configure \
+             list-profiles`, ~/.aws/config) and log in if it is an SSO profile (`aws sso login \
+             --profile {p}`)"
+        );
+    }
+    if m.contains("no providers in chain") || u.code == "CredentialsError" && profile.is_none() {
+        return format!(
+            "no AWS credentials were found: set AWS_PROFILE (or {flag} NAME) to a profile of \
+             ~/.aws/config, run `aws configure` or `aws sso login --profile NAME`; to try \
+             drready without an AWS account run ./scripts/demo, or point --endpoint-url at an \
+             emulator"
+        );
+    }
+    if site.role_arn.is_some() && (m.contains("assume") || m.contains("accessdenied")) {
+        return format!(
+            "the role {} could not be assumed: its trust policy must trust the identity drready \
+             runs as{}",
+            site.role_arn.as_deref().unwrap_or_default(),
+            if site.external_id.is_some() {
+                ", with this external id"
+            } else {
+                " (and name the external id it requires with --external-id)"
+            }
+        );
+    }
+    if matches!(
+        u.code,
+        "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch"
+    ) {
+        return format!(
+            "AWS does not accept these credentials in {}: check the access key, or enable the \
+             region for the account (`aws account enable-region --region-name {}`)",
+            u.region, u.region
+        );
+    }
+    match profile {
+        Some(p) => format!(
+            "check profile {p} (`aws configure list-profiles`, `aws sts get-caller-identity \
+             --profile {p}`)"
+        ),
+        None => "check the site's credentials (`aws sts get-caller-identity`), profile, role_arn \
+                 and endpoint_url"
+            .into(),
+    }
+}
+
+/// Says, before anything else, which site could not be read at all and what to do. True when no
+/// site could be read: then there is nothing to judge and no report is rendered (exit 3).
+fn explain_unreadable(snapshot: &Snapshot, config: &Config) -> bool {
+    let sites = unreadable(snapshot);
+    for u in &sites {
+        let site = match u.role {
+            SiteRole::Primary => &config.primary,
+            SiteRole::Standby => &config.standby,
+        };
+        eprintln!(
+            "error: the {} site ({}) could not be read at all: {} ({})",
+            u.role,
+            u.region,
+            short_cause(u.message),
+            u.code
+        );
+        eprintln!("  next: {}", next_step(u, site));
+    }
+    sites.len() == SiteRole::BOTH.len()
+}
+
+/// The cause without drready's own framing (`... not collected: its identity could not be read
+/// (STS GetCallerIdentity: CODE: CAUSE); check ...`).
+fn short_cause(message: &str) -> &str {
+    let inner = message
+        .split_once("GetCallerIdentity: ")
+        .map_or(message, |(_, rest)| rest);
+    let inner = inner.split_once("); check").map_or(inner, |(a, _)| a);
+    inner
+        .split_once(": ")
+        .filter(|(code, _)| !code.contains(' '))
+        .map_or(inner, |(_, rest)| rest)
+}
+
 pub fn scan(args: ScanArgs, quiet: bool) -> Result<ExitStatus> {
     let mut prepared = Prepared::new(&args.report)?;
     apply_sites(&mut prepared.config, &args.sites)?;
@@ -248,6 +395,10 @@ pub fn scan(args: ScanArgs, quiet: bool) -> Result<ExitStatus> {
         check_output_dir(p)?;
     }
     let snapshot = collect(&prepared.config, quiet)?;
+    if explain_unreadable(&snapshot, &prepared.config) {
+        eprintln!("no site could be read: nothing to judge, no report written (exit 3)");
+        return Ok(crate::gate::for_snapshot(true, false));
+    }
     if let Some(p) = &args.save_snapshot {
         crate::snapshot::save(&snapshot, p)?;
     }
@@ -260,6 +411,13 @@ pub fn snapshot(args: SnapshotArgs, quiet: bool) -> Result<ExitStatus> {
     add_redact_tags(&mut config, &args.redact_tags)?;
     check_output_dir(&args.output)?;
     let snapshot = collect(&config, quiet)?;
+    if explain_unreadable(&snapshot, &config) {
+        eprintln!(
+            "no site could be read: {} was not written (exit 3)",
+            args.output.display()
+        );
+        return Ok(crate::gate::for_snapshot(true, false));
+    }
     crate::snapshot::save(&snapshot, &args.output)?;
     let errors =
         snapshot.primary.collection_errors.len() + snapshot.standby.collection_errors.len();
