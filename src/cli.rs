@@ -22,7 +22,7 @@ mod scan;
 /// region failed now — and what exactly to fix if not. Read-only towards AWS.
 ///
 /// Exit codes: 0 ready, 1 not ready (gate failed), 2 usage/config/snapshot/policy error,
-/// 3 inventory incomplete.
+/// 3 inventory incomplete, 4 an output could not be written.
 #[derive(Debug, Parser)]
 #[command(name = "drready", version, max_term_width = 100)]
 pub struct Cli {
@@ -59,6 +59,13 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Read both sites from AWS (read-only) and write the snapshot file only.
     Snapshot(scan::SnapshotArgs),
+    /// Print a shell completion script: `drready completions bash > /etc/bash_completion.d/drready`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `drready man > drready.1 && man ./drready.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -323,6 +330,35 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Policies(PoliciesCommand::List(args)) => list(args),
         Command::Policies(PoliciesCommand::Test(args)) => test(args),
         Command::Explain(args) => explain(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut cmd, "drready", &mut out);
+            Ok(ExitStatus::Ready)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+            // One section per subcommand, at any depth, so every command and flag is in the
+            // one page.
+            fn sections(cmd: &clap::Command, prefix: &str, out: &mut Vec<u8>) -> Result<()> {
+                for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+                    let full = format!("{prefix} {}", sub.get_name());
+                    out.extend_from_slice(format!(".SH \"{}\"\n", full.to_uppercase()).as_bytes());
+                    let page = clap_mangen::Man::new(sub.clone().bin_name(full.clone()));
+                    page.render_synopsis_section(&mut *out)?;
+                    page.render_description_section(&mut *out)?;
+                    page.render_options_section(&mut *out)?;
+                    sections(sub, &full, out)?;
+                }
+                Ok(())
+            }
+            sections(&cmd, "drready", &mut out)?;
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&out);
+            Ok(ExitStatus::Ready)
+        }
         Command::Schema { which } => {
             let text = match which {
                 SchemaKind::Snapshot => crate::schema::snapshot(),
