@@ -24,11 +24,10 @@ pub struct InputContext<'a> {
     pub tags: &'a serde_json::Value,
 }
 
-/// Converts through JSON text: regorus' own parser shares each object key's string among all
-/// objects and stores objects compactly, which is ~3x faster and smaller than going through a
-/// `serde_json::Value` (docs/performance.md).
+/// Converts straight into regorus values (`value_ser`), sharing object keys as regorus' JSON
+/// parser does, without writing and parsing JSON text (docs/performance.md).
 fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> Result<Value> {
-    Value::from_json_str(&serde_json::to_string(v)?)
+    super::value_ser::to_value(v)
 }
 
 fn object(entries: impl IntoIterator<Item = (Value, Value)>) -> Value {

@@ -5,6 +5,7 @@ mod eval;
 pub mod input;
 pub mod testing;
 mod types;
+pub mod value_ser;
 
 pub use engine::*;
 pub use eval::*;
