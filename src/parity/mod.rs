@@ -383,6 +383,22 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
         parity.missing_in_standby.extend(r.missing);
         parity.extra_in_standby.extend(r.extra);
     }
+    if primary.account == standby.account {
+        // One account: IAM (global) holds the same roles and profiles in both sites, so the
+        // standby twin `app-usw2` is also listed in the primary site and the primary `app-use1`
+        // in the standby site. Those copies are twins already, not missing or extra resources.
+        let twins: HashSet<&str> = parity
+            .pairs
+            .iter()
+            .flat_map(|p| [p.primary.as_str(), p.standby.as_str()])
+            .collect();
+        let global = |k: ResourceKind| k.service().is_global();
+        let keep = |u: &Unpaired| !(global(u.kind) && twins.contains(u.arn.as_str()));
+        let missing: Vec<Unpaired> = parity.missing_in_standby.drain(..).filter(keep).collect();
+        let extra: Vec<Unpaired> = parity.extra_in_standby.drain(..).filter(keep).collect();
+        parity.missing_in_standby = missing;
+        parity.extra_in_standby = extra;
+    }
     parity.failover = failover(primary, standby);
     parity
 }

@@ -302,6 +302,28 @@ fn single_account_roles_pair_the_rewritten_name() {
         .map(|p| (p.primary_id.as_str(), p.standby_id.as_str()))
         .collect();
     assert!(got.contains(&("AROAweb-use1", "AROAweb-usw2")), "{got:?}");
+    // The standby twin listed in the primary site and the primary listed in the standby site
+    // are the pair itself, not a missing or an extra role.
+    assert!(
+        parity.missing_in_standby.is_empty(),
+        "{:?}",
+        parity.missing_in_standby
+    );
+    assert!(
+        parity.extra_in_standby.is_empty(),
+        "{:?}",
+        parity.extra_in_standby
+    );
+    // A role only the primary names stays missing.
+    p.iam.roles.push(role("api-use1"));
+    s.iam.roles = p.iam.roles.clone();
+    let parity = pair(&p, &s, &opts());
+    let missing: Vec<&str> = parity
+        .missing_in_standby
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect();
+    assert_eq!(missing, ["api-use1"]);
 }
 
 // ---------------------------------------------------------------------------------------------
