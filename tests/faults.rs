@@ -132,6 +132,18 @@ fn scan(dir: &Path, name: &str, endpoint: &str, collect: &str, extra: &[&str]) -
 
 /// A snapshot without what differs between two collections of the same estate: times, the
 /// generator and the API call counts (retries and faults change those).
+/// A scan through a proxy that injects nothing: the reference result, read completely, and the
+/// proxy that recorded its calls.
+fn clean_scan(moto: &Moto, dir: &Path, collect: &str) -> (Scan, Proxy) {
+    let proxy = Proxy::builder(&moto.endpoint).start();
+    let clean = scan(dir, "clean", &proxy.endpoint, collect, &[]);
+    assert_eq!(clean.code, 1, "{}", clean.out);
+    for site in ["primary", "standby"] {
+        assert!(errors(&clean.snapshot, site).is_empty(), "{}", clean.out);
+    }
+    (clean, proxy)
+}
+
 fn normalized(snapshot: &Value) -> Value {
     let mut s = snapshot.clone();
     let o = s.as_object_mut().unwrap();
@@ -185,19 +197,7 @@ fn twenty_percent_throttling_gives_the_clean_result() {
     let (moto, _) = estate();
     let dir = tempfile::tempdir().unwrap();
 
-    let clean_proxy = Proxy::builder(&moto.endpoint).start();
-    let clean = scan(dir.path(), "clean", &clean_proxy.endpoint, "", &[]);
-    assert_eq!(clean.code, 1, "{}", clean.out);
-    assert!(
-        errors(&clean.snapshot, "primary").is_empty(),
-        "{}",
-        clean.out
-    );
-    assert!(
-        errors(&clean.snapshot, "standby").is_empty(),
-        "{}",
-        clean.out
-    );
+    let (clean, clean_proxy) = clean_scan(&moto, dir.path(), "");
 
     // 20% of all requests, plus the first attempt of one call per service so that every
     // service's throttling wire format is exercised whatever the dice say.
@@ -631,19 +631,7 @@ fn access_denied_on_one_bucket_leaves_only_that_bucket_unknown() {
     let arn = format!("arn:aws:s3:::{bucket}");
     eprintln!("denying GetBucketReplication on {bucket} ({})", app["name"]);
 
-    let clean_proxy = Proxy::builder(&moto.endpoint).start();
-    let clean = scan(dir.path(), "clean", &clean_proxy.endpoint, FAST, &[]);
-    assert_eq!(clean.code, 1, "{}", clean.out);
-    assert!(
-        errors(&clean.snapshot, "primary").is_empty(),
-        "{}",
-        clean.out
-    );
-    assert!(
-        errors(&clean.snapshot, "standby").is_empty(),
-        "{}",
-        clean.out
-    );
+    let (clean, _clean_proxy) = clean_scan(&moto, dir.path(), FAST);
 
     let proxy = Proxy::builder(&moto.endpoint)
         .rule(
