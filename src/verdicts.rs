@@ -161,27 +161,16 @@ pub fn decide(
     };
     let blocks = |f: &Finding| f.waived.is_none() && fail_on.is_some_and(|s| f.severity >= s);
 
-    struct Acc<'a> {
+    #[derive(Default)]
+    struct Acc {
         blocking: Vec<Blocking>,
         other: usize,
         unknown: BTreeSet<String>,
         categories: BTreeMap<Category, WorkloadVerdict>,
-        _name: &'a str,
     }
     let mut acc: BTreeMap<&str, Acc> = workloads
         .iter()
-        .map(|w| {
-            (
-                w.name.as_str(),
-                Acc {
-                    blocking: Vec::new(),
-                    other: 0,
-                    unknown: BTreeSet::new(),
-                    categories: BTreeMap::new(),
-                    _name: &w.name,
-                },
-            )
-        })
+        .map(|w| (w.name.as_str(), Acc::default()))
         .collect();
     let mut shared = Vec::new();
     let mark = |cats: &mut BTreeMap<Category, WorkloadVerdict>, c: Category, v: WorkloadVerdict| {

@@ -27,7 +27,7 @@ use chrono::Utc;
 use tokio::sync::Semaphore;
 
 use crate::config::{Config, SiteConfig};
-use crate::snapshot::{CollectionError, SCHEMA_VERSION, Site, Snapshot};
+use crate::snapshot::{CollectionError, InventorySize, SCHEMA_VERSION, Site, Snapshot};
 use crate::vocab::{Service, SiteRole};
 use client::{CallCounts, SiteCtx};
 
@@ -81,42 +81,8 @@ pub trait Progress: Send + Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
-/// Number of resources in one service's inventory, for progress counts.
-pub(crate) trait Size {
-    fn size(&self) -> usize;
-}
-impl Size for crate::snapshot::Ec2Inventory {
-    fn size(&self) -> usize {
-        self.instances.len()
-            + self.images.len()
-            + self.launch_templates.len()
-            + self.volumes.len()
-            + self.snapshots.len()
-            + self.vpcs.len()
-            + self.subnets.len()
-            + self.security_groups.len()
-            + self.key_pairs.len()
-            + self.prefix_lists.len()
-    }
-}
-impl Size for crate::snapshot::S3Inventory {
-    fn size(&self) -> usize {
-        self.buckets.len()
-    }
-}
-impl Size for crate::snapshot::IamInventory {
-    fn size(&self) -> usize {
-        self.roles.len() + self.instance_profiles.len()
-    }
-}
-impl Size for crate::snapshot::Route53Inventory {
-    fn size(&self) -> usize {
-        self.hosted_zones.len() + self.record_sets.len() + self.health_checks.len()
-    }
-}
-
 /// Reports a finished service of both sites to `progress`, then hands the outcomes on.
-async fn tracked<T: Size>(
+async fn tracked<T: InventorySize>(
     progress: &dyn Progress,
     service: Service,
     both: impl Future<Output = (Option<Outcome<T>>, Option<Outcome<T>>)>,

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
 use super::Report;
-use super::text::short_resource;
+use super::text::{score, short_resource};
 use crate::findings::WaiverStatus;
 use crate::policy::RuleStatus;
 use crate::verdicts::WorkloadVerdict;
@@ -17,10 +17,6 @@ use crate::vocab::{Category, Severity, Verdict};
 pub struct TableOptions {
     pub color: bool,
     pub width: u16,
-}
-
-fn fmt_score(s: Option<f64>) -> String {
-    s.map_or_else(|| "n/a".to_string(), |v| format!("{v:.1}"))
 }
 
 /// `90061` → `1d 1h`, `5400` → `1h 30m`, `None` → `none`.
@@ -183,7 +179,7 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
     for c in &r.score.categories {
         t.add_row(vec![
             Cell::new(c.category.as_str()),
-            cell(fmt_score(c.score), Some(score_color(c.score)), opts),
+            cell(score(c.score), Some(score_color(c.score)), opts),
             Cell::new(c.rules_passed),
             Cell::new(c.rules_failed),
             Cell::new(c.rules_unknown),
@@ -191,7 +187,7 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
         ]);
     }
     let overall = cell(
-        fmt_score(r.score.overall),
+        score(r.score.overall),
         Some(score_color(r.score.overall)),
         opts,
     );
@@ -409,7 +405,7 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
     let _ = write!(
         out,
         "Overall readiness {} / 100: {verdict}",
-        fmt_score(r.score.overall)
+        score(r.score.overall)
     );
     if !r.gate.reasons.is_empty() {
         let _ = write!(out, " — {}", r.gate.reasons.join("; "));

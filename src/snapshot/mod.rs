@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::vocab::{Service, SiteRole};
 
-pub use kinds::{Visit, VisitMut, field};
+pub use kinds::{InventorySize, Visit, VisitMut, field};
 pub use model::*;
 pub use redact::REDACTED;
 pub use scope::{Scope, glob_match};
@@ -181,11 +181,6 @@ pub fn save(snapshot: &Snapshot, path: &Path) -> Result<()> {
 }
 
 impl Site {
-    /// Services with at least one collection error (of a listing or of one resource).
-    pub fn failed_services(&self) -> std::collections::BTreeSet<Service> {
-        self.collection_errors.iter().map(|e| e.service).collect()
-    }
-
     /// Services whose listing failed: what they hold is unknown as a whole. A failure that
     /// concerns one resource (it names it) leaves the rest of the service judged.
     pub fn unlisted_services(&self) -> std::collections::BTreeSet<Service> {

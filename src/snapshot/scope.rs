@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::{Resource, Site, Snapshot, Visit, VisitMut};
+use super::{Resource, Snapshot, Visit, VisitMut};
 use crate::vocab::{ResourceKind, Service};
 
 /// What is in scope.
@@ -79,21 +79,6 @@ impl Scope {
                 .retain(|e| self.services.contains(&e.service));
         }
         v.removed
-    }
-}
-
-impl Site {
-    /// Every resource of the site by ARN, with its kind (for `index.<site>.by_arn`, reports).
-    pub fn kind_of_arns(&self) -> std::collections::HashMap<&str, ResourceKind> {
-        struct Arns<'a>(std::collections::HashMap<&'a str, ResourceKind>);
-        impl<'a> Visit<'a> for Arns<'a> {
-            fn kind<R: Resource>(&mut self, kind: ResourceKind, items: &'a [R]) {
-                self.0.extend(items.iter().map(|r| (r.arn(), kind)));
-            }
-        }
-        let mut v = Arns(std::collections::HashMap::new());
-        self.visit(&mut v);
-        v.0
     }
 }
 
