@@ -698,7 +698,7 @@ async fn services_out_of_scope_are_neither_collected_nor_failed() {
     );
     // The unreachable standby fails only for the services in scope.
     assert_eq!(
-        snapshot.standby.failed_services(),
+        snapshot.standby.unlisted_services(),
         [Service::S3, Service::Iam].into_iter().collect()
     );
 }
