@@ -6,13 +6,13 @@
 //! snapshot copy of one of its volumes (aged by the source snapshot's start time), and whether its
 //! buckets replicate with Replication Time Control. Missing data stays `None` — never a guess.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::parity::{Parity, bucket_name};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{EbsSnapshot, Resource, Snapshot};
 use crate::workload::Workload;
 
 /// One kind of copied data of a workload.
@@ -42,6 +42,75 @@ pub struct RecoveryPoint {
     pub within_rpo: Option<bool>,
 }
 
+/// The newest standby copy of a primary volume's data.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct VolumeCopy {
+    /// The standby snapshot.
+    pub arn: String,
+    /// Start time of the copied primary snapshot (the copy's own when the source is unknown):
+    /// the copy holds the volume's data as of then.
+    pub source_time: DateTime<Utc>,
+    pub source_time_ns: i64,
+    /// `pairing` (tag, `[Copied snap-… from …]` or an AMI copy's `SourceSnapshot`) or
+    /// `aws backup` (tag `aws:backup:source-resource` naming the volume).
+    pub via: &'static str,
+}
+
+/// Primary volume id → the newest standby copy of its data, however AWS made it. One definition,
+/// read by the recovery points here and by the rules (`index.primary.standby_copy_of_volume`).
+pub fn standby_copy_of_volume(
+    snapshot: &Snapshot,
+    parity: &Parity,
+) -> BTreeMap<String, VolumeCopy> {
+    let primary_by_arn: HashMap<&str, &EbsSnapshot> = snapshot
+        .primary
+        .ec2
+        .snapshots
+        .iter()
+        .map(|s| (s.arn.as_str(), s))
+        .collect();
+    let source_of = parity.primary_of();
+    let mut best: BTreeMap<String, VolumeCopy> = BTreeMap::new();
+    for copy in snapshot
+        .standby
+        .ec2
+        .snapshots
+        .iter()
+        .filter(|c| c.state == "completed")
+    {
+        let paired = source_of
+            .get(copy.arn.as_str())
+            .and_then(|a| primary_by_arn.get(a));
+        let (volume, time, via) = if let Some(src) = paired {
+            let Some(vol) = src.volume_id.as_deref() else {
+                continue;
+            };
+            (vol, src.start_time.or(copy.start_time), "pairing")
+        } else if let Some(vol) = copy
+            .tag("aws:backup:source-resource")
+            .and_then(|arn| arn.rsplit_once(":volume/").map(|(_, id)| id))
+        {
+            (vol, copy.start_time, "aws backup")
+        } else {
+            continue;
+        };
+        let Some(time) = time else { continue };
+        if best.get(volume).is_some_and(|b| b.source_time >= time) {
+            continue;
+        }
+        best.insert(
+            volume.to_string(),
+            VolumeCopy {
+                arn: copy.arn.clone(),
+                source_time: time,
+                source_time_ns: time.timestamp_nanos_opt().unwrap_or_default(),
+                via,
+            },
+        );
+    }
+    best
+}
+
 fn age(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> Option<i64> {
     t.map(|t| (now - t).num_seconds())
 }
@@ -51,6 +120,7 @@ pub fn recovery_points(
     snapshot: &Snapshot,
     parity: &Parity,
     workloads: &[Workload],
+    volume_copies: &BTreeMap<String, VolumeCopy>,
     rpo_seconds: u64,
 ) -> Vec<RecoveryPoint> {
     let now = snapshot.collected_at;
@@ -100,7 +170,7 @@ pub fn recovery_points(
                     .filter_map(|c| age(now, c.creation_date))
                     .min(),
             };
-            // Snapshots: per volume, the newest primary snapshot that has a standby copy.
+            // Snapshots: per volume, the newest standby copy of its data.
             // Volumes never snapshotted (e.g. root volumes rebuilt from the AMI) are not tracked.
             let tracked: Vec<&str> = w
                 .primary
@@ -112,16 +182,9 @@ pub fn recovery_points(
             let mut copied = 0;
             let mut newest: Option<i64> = None;
             for v in &tracked {
-                let best = snaps_of_volume
-                    .get(*v)
-                    .into_iter()
-                    .flatten()
-                    .filter(|sn| standby_of.contains_key(sn.arn.as_str()))
-                    .filter_map(|sn| sn.start_time)
-                    .max();
-                if let Some(t) = best {
+                if let Some(c) = volume_copies.get(*v) {
                     copied += 1;
-                    let a = (now - t).num_seconds();
+                    let a = (now - c.source_time).num_seconds();
                     newest = Some(newest.map_or(a, |n: i64| n.max(a)));
                 }
             }

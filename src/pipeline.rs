@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use crate::config::Config;
 use crate::parity::{NameRewriter, PairingOptions};
-use crate::policy::input::InputContext;
+use crate::policy::input::{InputContext, TagNames};
 use crate::policy::{PolicySet, RuleStatus};
 use crate::report::{Evaluated, Report};
 use crate::snapshot::dr_data::DataOverrides;
@@ -72,21 +72,27 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
             },
         )
     });
+    let volume_copies = crate::evidence::standby_copy_of_volume(scoped, &parity);
     let recovery_points = timed("evidence", || {
-        crate::evidence::recovery_points(scoped, &parity, &workloads, config.objectives.rpo_seconds)
-    });
-    let objectives = serde_json::to_value(&config.objectives)?;
-    let tags = serde_json::json!({
-        "pair_tag": config.pairing.pair_tag,
-        "app_tag": config.pairing.app_tag,
-        "tier_tag": config.pairing.tier_tag,
-        "scope_tag": config.scope.scope_tag,
+        crate::evidence::recovery_points(
+            scoped,
+            &parity,
+            &workloads,
+            &volume_copies,
+            config.objectives.rpo_seconds,
+        )
     });
     let ctx = InputContext {
         workloads: &workloads,
+        volume_copies: &volume_copies,
         rewrites: opts.rewriter.rules(),
-        objectives: &objectives,
-        tags: &tags,
+        objectives: &config.objectives,
+        tags: TagNames {
+            pair_tag: &config.pairing.pair_tag,
+            app_tag: &config.pairing.app_tag,
+            tier_tag: &config.pairing.tier_tag,
+            scope_tag: &config.scope.scope_tag,
+        },
     };
     let make_input = || crate::policy::input::build(scoped, &parity, ctx);
     let results = timed("input and rules", || {

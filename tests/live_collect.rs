@@ -657,7 +657,10 @@ async fn dead_standby_is_recorded_and_the_primary_is_still_collected() {
 
     assert_eq!(sb.account, drready::collect::UNKNOWN_ACCOUNT);
     assert_eq!(sb.region, "us-west-2");
-    assert_eq!(sb.unlisted_services(), Service::ALL.iter().copied().collect());
+    assert_eq!(
+        sb.unlisted_services(),
+        Service::ALL.iter().copied().collect()
+    );
     assert!(sb.counts().values().all(|n| *n == 0));
     assert!(snapshot.is_incomplete());
     for e in &sb.collection_errors {

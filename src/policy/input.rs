@@ -3,13 +3,15 @@
 //! Everything a rule would otherwise join or recompute is built here, once, in Rust: lookup maps
 //! by id, name and ARN, pairs grouped by kind, the workloads, the name rewrites.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use regorus::Value;
 
+use crate::config::Objectives;
+use crate::evidence::VolumeCopy;
 use crate::parity::Parity;
-use crate::snapshot::{Resource, Site, Snapshot, field};
+use crate::snapshot::{Site, Snapshot, field};
 use crate::vocab::ResourceKind;
 use crate::workload::Workload;
 
@@ -17,11 +19,22 @@ use crate::workload::Workload;
 #[derive(Debug, Clone, Copy)]
 pub struct InputContext<'a> {
     pub workloads: &'a [Workload],
+    /// Primary volume id → its newest standby copy (`evidence::standby_copy_of_volume`).
+    pub volume_copies: &'a BTreeMap<String, VolumeCopy>,
     /// `[from, to]` pairs, in the order they apply (region, short code, configured rewrites).
     pub rewrites: &'a [(String, String)],
-    pub objectives: &'a serde_json::Value,
-    /// `pair_tag`, `app_tag`, `tier_tag`, `scope_tag`.
-    pub tags: &'a serde_json::Value,
+    pub objectives: &'a Objectives,
+    /// The tag names drready reads (`input.config`).
+    pub tags: TagNames<'a>,
+}
+
+/// `input.config`: the names of the tags drready reads.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct TagNames<'a> {
+    pub pair_tag: &'a str,
+    pub app_tag: &'a str,
+    pub tier_tag: &'a str,
+    pub scope_tag: &'a str,
 }
 
 /// Converts straight into regorus values (`value_ser`), sharing object keys as regorus' JSON
@@ -136,76 +149,6 @@ fn site_index(site: &Site, site_v: &Value) -> Value {
     ])
 }
 
-/// Primary volume id → the newest standby copy of one of its snapshots, however it was made:
-/// a paired copy (tag, `[Copied snap-… from …]` description, or an AMI copy's snapshot naming its
-/// `SourceSnapshot snap-…`: see `parity`), or an AWS Backup copy (tag `aws:backup:source-resource` naming the
-/// volume). `source_time` is the copied snapshot's start time (the copy's own when the source is
-/// not known), so a copy covers every primary snapshot of the volume no newer than it.
-fn standby_copies_of_volumes(snapshot: &Snapshot, parity: &Parity) -> Value {
-    use chrono::{DateTime, Utc};
-    let primary_by_arn: HashMap<&str, &crate::snapshot::EbsSnapshot> = snapshot
-        .primary
-        .ec2
-        .snapshots
-        .iter()
-        .map(|s| (s.arn.as_str(), s))
-        .collect();
-    let source_of: HashMap<&str, &str> = parity
-        .pairs
-        .iter()
-        .filter(|p| p.kind == ResourceKind::Snapshot)
-        .map(|p| (p.standby.as_str(), p.primary.as_str()))
-        .collect();
-    let mut best: std::collections::BTreeMap<&str, (DateTime<Utc>, &str, &str)> =
-        Default::default();
-    for copy in &snapshot.standby.ec2.snapshots {
-        if copy.state != "completed" {
-            continue;
-        }
-        let by_pair = source_of
-            .get(copy.arn.as_str())
-            .and_then(|a| primary_by_arn.get(a))
-            .map(|s| (*s, "pairing"));
-        let (volume, time, via) = if let Some((src, via)) = by_pair {
-            let Some(vol) = src.volume_id.as_deref() else {
-                continue;
-            };
-            (vol, src.start_time.or(copy.start_time), via)
-        } else if let Some(vol) = copy
-            .tag("aws:backup:source-resource")
-            .and_then(|arn| arn.rsplit_once(":volume/").map(|(_, id)| id))
-        {
-            (vol, copy.start_time, "aws backup")
-        } else {
-            continue;
-        };
-        let Some(time) = time else { continue };
-        match best.get(volume) {
-            Some((t, _, _)) if *t >= time => {}
-            _ => {
-                best.insert(volume, (time, copy.arn.as_str(), via));
-            }
-        }
-    }
-    object(best.into_iter().map(|(vol, (t, arn, via))| {
-        (
-            key(vol),
-            object([
-                (key("arn"), key(arn)),
-                (
-                    key("source_time"),
-                    key(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-                ),
-                (
-                    key("source_time_ns"),
-                    Value::from(t.timestamp_nanos_opt().unwrap_or_default()),
-                ),
-                (key("via"), key(via)),
-            ]),
-        )
-    }))
-}
-
 /// The whole input document.
 pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Result<Value> {
     // The three large conversions are independent: one thread each.
@@ -232,10 +175,7 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
     let mut parity_v = parity_v?;
     let mut primary_index = primary_index;
     if let Ok(obj) = primary_index.as_object_mut() {
-        obj.insert(
-            key("standby_copy_of_volume"),
-            standby_copies_of_volumes(snapshot, parity),
-        );
+        obj.insert(key("standby_copy_of_volume"), to_value(ctx.volume_copies)?);
     }
     let index = object([
         (key("primary"), primary_index),
@@ -309,6 +249,6 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
         ),
         (key("rewrites"), to_value(&rewrites)?),
         (key("objectives"), to_value(ctx.objectives)?),
-        (key("config"), to_value(ctx.tags)?),
+        (key("config"), to_value(&ctx.tags)?),
     ]))
 }
