@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::parity::{Parity, bucket_name};
-use crate::snapshot::{EbsSnapshot, Resource, Snapshot};
+use crate::parity::Parity;
+use crate::snapshot::{EbsSnapshot, Resource, Snapshot, bucket_name};
 use crate::workload::Workload;
 
 /// One kind of copied data of a workload.

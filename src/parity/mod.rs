@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::snapshot::{Image, RecordSet, Resource, SecurityGroup, Site, Subnet, Vpc};
+use crate::snapshot::{Image, RecordSet, Resource, SecurityGroup, Site, Subnet, Vpc, bucket_name};
 use crate::vocab::ResourceKind;
 
 use cidr::Cidr;
@@ -502,13 +502,6 @@ fn az_letter(s: &Subnet) -> Option<char> {
         .chars()
         .last()
         .filter(char::is_ascii_lowercase)
-}
-
-/// `arn:aws:s3:::NAME` (or a bare name) → `NAME`.
-pub fn bucket_name(arn_or_name: &str) -> &str {
-    arn_or_name
-        .strip_prefix("arn:aws:s3:::")
-        .unwrap_or(arn_or_name)
 }
 
 /// The source snapshot id AWS writes in the description of an AMI's snapshot copy:

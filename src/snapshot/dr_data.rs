@@ -38,11 +38,19 @@ pub struct DataOverrides<'a> {
     pub scope: Option<&'a super::Scope>,
 }
 
+/// The words of a name: its lower-cased parts between `-`, `.` and `_`.
+fn words(name: &str) -> Vec<String> {
+    name.to_ascii_lowercase()
+        .split(['-', '.', '_'])
+        .map(String::from)
+        .collect()
+}
+
 /// Bucket name patterns of AWS services and tooling: (test, reason).
 fn tooling_reason(name: &str) -> Option<&'static str> {
     let n = name.to_ascii_lowercase();
-    let tokens: Vec<&str> = n.split(['-', '.', '_']).collect();
-    let has = |t: &str| tokens.contains(&t);
+    let tokens = words(name);
+    let has = |t: &str| tokens.iter().any(|w| w == t);
     Some(if n.starts_with("cdk-") && n.contains("-assets-") {
         "CDK bootstrap assets"
     } else if n.starts_with("cf-templates-") {
@@ -82,28 +90,15 @@ fn bucket_reason(
     }
     // Logs shipped to a central log archive: every enabled rule replicates to a bucket outside
     // the standby site, and the bucket is named as a log bucket.
-    let tokens: Vec<String> = b
-        .name
-        .to_ascii_lowercase()
-        .split(['-', '.', '_'])
-        .map(String::from)
-        .collect();
-    let is_log = tokens
+    let is_log = words(&b.name)
         .iter()
         .any(|t| t == "logs" || t == "log" || t == "logging");
     if is_log && let Some(rep) = &b.replication {
         let enabled: Vec<_> = rep.rules.iter().filter(|r| r.status == "Enabled").collect();
-        let dest = |r: &&super::ReplicationRule| {
-            r.destination
-                .bucket
-                .strip_prefix("arn:aws:s3:::")
-                .unwrap_or(&r.destination.bucket)
-                .to_string()
-        };
         if !enabled.is_empty()
             && enabled
                 .iter()
-                .all(|r| !standby_names.contains(dest(r).as_str()))
+                .all(|r| !standby_names.contains(super::bucket_name(&r.destination.bucket)))
         {
             return Some("logs replicated to a log archive outside the DR pair".to_string());
         }

@@ -463,6 +463,13 @@ pub struct ReplicationRule {
     pub sse_kms_encrypted_objects: bool,
 }
 
+/// `arn:aws:s3:::NAME` (or a bare name) → `NAME`.
+pub fn bucket_name(arn_or_name: &str) -> &str {
+    arn_or_name
+        .strip_prefix("arn:aws:s3:::")
+        .unwrap_or(arn_or_name)
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReplicationDestination {
     /// Destination bucket ARN, `arn:aws:s3:::NAME`.
