@@ -71,15 +71,21 @@ impl ResourceGaps {
         for role in SiteRole::BOTH {
             for e in &snapshot.site(role).collection_errors {
                 if let Some(arn) = &e.resource {
-                    gaps.0.entry(arn.clone()).or_default().push((
-                        e.service,
+                    // A data gap of the snapshot itself is no permission problem: say what it is.
+                    let why = if e.code == "NotInSnapshot" {
+                        format!("{} not in this snapshot: {}", e.api, e.message)
+                    } else {
                         format!(
                             "{} ({}) failed: needs {}",
                             e.api,
                             e.code,
                             crate::snapshot::iam_action(e.service, &e.api)
-                        ),
-                    ));
+                        )
+                    };
+                    gaps.0
+                        .entry(arn.clone())
+                        .or_default()
+                        .push((e.service, why));
                 }
             }
         }
@@ -116,9 +122,18 @@ impl ResourceGaps {
             }
         }
         r.findings.retain(|f| {
+            // The finding's own resource is the key of `unknown`: only related resources are
+            // named in the reason.
             let why: Vec<String> = std::iter::once(&f.resource)
                 .chain(&f.related)
-                .filter_map(|x| self.missing(x, inputs).map(|w| format!("{x}: {w}")))
+                .filter_map(|x| {
+                    let w = self.missing(x, inputs)?;
+                    Some(if *x == f.resource {
+                        w
+                    } else {
+                        format!("{x}: {w}")
+                    })
+                })
                 .collect();
             if why.is_empty() {
                 true

@@ -85,10 +85,11 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
 
     // Fast path: a well-formed snapshot of this version parses in one pass. Anything else is
     // parsed again below, slowly, for the precise error message (the path of the bad field).
-    if let Ok(snapshot) = serde_json::from_str::<Snapshot>(text)
+    if let Ok(mut snapshot) = serde_json::from_str::<Snapshot>(text)
         && snapshot.schema_version == SCHEMA_VERSION
     {
         validate(&snapshot, origin)?;
+        mark_uncollected_key_pairs(&mut snapshot, text);
         return Ok(snapshot);
     }
 
@@ -119,12 +120,51 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     }
 
     let de = &mut serde_json::Deserializer::from_str(text);
-    let snapshot: Snapshot = serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut snapshot: Snapshot = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         bad(format!("snapshot {origin}: at $.{path}: {}", e.inner()))
     })?;
     validate(&snapshot, origin)?;
+    mark_uncollected_key_pairs(&mut snapshot, text);
     Ok(snapshot)
+}
+
+/// Snapshots written before key pairs were collected have no `key_pairs` at all (this release
+/// always writes the list, empty or not). An empty list there would read as "no key pair exists",
+/// and every launch template naming a key would be a critical DR-EC2-008. Instead each such
+/// template is marked unread for EC2 (a resource-level gap): unknown to the rules, named by
+/// DR-INV-001, the rest judged.
+fn mark_uncollected_key_pairs(snapshot: &mut Snapshot, text: &str) {
+    if text.contains("\"key_pairs\"") {
+        return;
+    }
+    for site in [&mut snapshot.primary, &mut snapshot.standby] {
+        let named: Vec<String> = site
+            .ec2
+            .launch_templates
+            .iter()
+            .filter(|t| {
+                [&t.default_version, &t.latest_version]
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v.key_name.is_some())
+            })
+            .map(|t| t.arn.clone())
+            .collect();
+        site.collection_errors.extend(named.into_iter().map(|arn| {
+            CollectionError {
+                service: Service::Ec2,
+                api: "DescribeKeyPairs".into(),
+                code: "NotInSnapshot".into(),
+                message:
+                    "this snapshot was written before drready collected key pairs, so whether \
+                      the template's key pair exists is unknown; collect a new snapshot"
+                        .into(),
+                resource: Some(arn),
+            }
+        }));
+        site.collection_errors.sort();
+    }
 }
 
 /// The IAM action an API call needs, for messages that tell what to grant. Most actions are
@@ -207,5 +247,33 @@ impl Snapshot {
     /// True when any service of any site could not be fully read.
     pub fn is_incomplete(&self) -> bool {
         !self.primary.collection_errors.is_empty() || !self.standby.collection_errors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_snapshot_without_key_pairs_marks_templates_naming_keys_unread() {
+        let text = include_str!("../../fixtures/snapshots/healthy.json");
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        for site in ["primary", "standby"] {
+            v[site]["ec2"].as_object_mut().unwrap().remove("key_pairs");
+        }
+        let old = super::parse(v.to_string().as_bytes(), "old.json").unwrap();
+        let gaps: Vec<_> = old
+            .standby
+            .collection_errors
+            .iter()
+            .filter(|e| e.code == "NotInSnapshot")
+            .collect();
+        assert!(!gaps.is_empty());
+        assert!(gaps.iter().all(|e| {
+            e.resource
+                .as_deref()
+                .is_some_and(|r| r.contains(":launch-template/"))
+        }));
+        // A snapshot of this release is left as it is.
+        let new = super::parse(text.as_bytes(), "healthy.json").unwrap();
+        assert!(new.standby.collection_errors.is_empty());
     }
 }
