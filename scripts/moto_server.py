@@ -214,6 +214,23 @@ def health_check_config(self):  # type: ignore[no-untyped-def]
 Route53Response.create_health_check = create_health_check
 HealthCheck.health_check_config = property(health_check_config)
 
+# --- 6. the database, capacity, load-balancing, key and secret services ------------------------
+# One module per service family in scripts/moto_patches/, each with an apply() and a docstring
+# that says what moto gets wrong and how the patch fixes it.
+def apply_service_patches() -> None:
+    import importlib
+    import pkgutil
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    package = os.path.join(here, "moto_patches")
+    for info in sorted(pkgutil.iter_modules([package]), key=lambda m: m.name):
+        importlib.import_module(f"moto_patches.{info.name}").apply()
+
+
+apply_service_patches()
+
+
 def exit_with_parent() -> None:
     """Stops the server when the process that started it is gone (a test run killed before
     it could stop its server), so no emulator outlives its test run."""

@@ -177,6 +177,11 @@ class Site:
             "sts", endpoint_url=endpoint, region_name=region
         ).get_caller_identity()["Account"]
         self.network: dict[str, Any] = {}
+        self.endpoint = endpoint
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of this site for any service (the platform seeders use it)."""
+        return self.session.client(service, endpoint_url=self.endpoint, region_name=self.region)
 
 
 def seed_network(site: Site, cidr_second_octet: int) -> None:
@@ -599,6 +604,12 @@ def main() -> int:
                         help="extra plain A records in the zone (to exercise record paging)")
     parser.add_argument("--no-counts", action="store_true",
                         help="skip the resource counts in the summary (faster for benchmarks)")
+    parser.add_argument("--platform", action="store_true",
+                        help="also seed databases, Auto Scaling groups, load balancers and "
+                             "certificates, KMS keys, secrets and quotas (scripts/seed_platform/)")
+    parser.add_argument("--platform-defects", action="store_true",
+                        help="with --platform, one defect per platform rule on applications of "
+                             "their own (implies --platform)")
     parser.add_argument("--realistic", action="store_true",
                         help="seed the realistic estate of scripts/seed_realistic.py instead "
                              "(19 fixed applications, healthy traps and one defect per app11+; "
@@ -608,7 +619,7 @@ def main() -> int:
     if args.realistic:
         given = {a.split("=", 1)[0] for a in sys.argv[1:]}
         clash = sorted(given & {"--apps", "--defects", "--rule-defects", "--failback",
-                                "--dns-records"})
+                                "--dns-records", "--platform", "--platform-defects"})
         if clash:
             parser.error(f"--realistic seeds a fixed estate: {', '.join(clash)} cannot be used "
                          "with it")
@@ -820,8 +831,19 @@ def main() -> int:
     dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"), args.dns_records,
                    dns_variants)
 
+    platform: dict[str, Any] = {}
+    if args.platform or args.platform_defects:
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import seed_platform
+
+        platform = seed_platform.run(seed_platform.Context(
+            primary=primary, standby=standby, apps=apps, defects=args.platform_defects,
+            shared_account=shared_account, endpoint=args.endpoint, base=by_name))
+
     summary: dict[str, Any] = {
         "endpoint": args.endpoint,
+        "platform": platform,
         "two_accounts": not shared_account,
         "primary": {"account": primary.account, "region": primary.region,
                     "token": primary.token, "network": primary.network},

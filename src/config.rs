@@ -91,7 +91,10 @@ impl Default for ScopeConfig {
 }
 
 fn default_services() -> Vec<String> {
-    ["ec2", "s3", "route53", "iam"].map(String::from).to_vec()
+    crate::vocab::Service::ALL
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect()
 }
 fn default_scope_tag() -> String {
     "dr:scope".into()

@@ -45,8 +45,9 @@ pub const TEMPLATE: &str = r#"# drready.toml: configuration of drready, which te
 
 # Which resources are collected and judged.
 [scope]
-# Services to collect: ec2, s3, route53, iam. A service left out is neither collected nor judged.
-services = ["ec2", "s3", "route53", "iam"]
+# Services to collect. A service left out is neither collected nor judged.
+services = ["ec2", "s3", "route53", "iam", "rds", "dynamodb", "autoscaling", "elbv2", "acm", "kms",
+            "secretsmanager", "servicequotas"]
 # A resource whose tag of this name is `none` is left out of scope.
 scope_tag = "dr:scope"
 # Tag keys whose values become `[redacted]` in snapshots and reports (also --redact-tags).

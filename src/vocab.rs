@@ -125,9 +125,12 @@ vocab! {
     /// What part of a recovery a rule protects.
     pub enum Category {
         Data = "data",
+        Database = "database",
         Compute = "compute",
+        Traffic = "traffic",
         Dns = "dns",
         Identity = "identity",
+        Keys = "keys",
         Inventory = "inventory",
     }
 }
@@ -139,6 +142,14 @@ vocab! {
         S3 = "s3",
         Route53 = "route53",
         Iam = "iam",
+        Rds = "rds",
+        Dynamodb = "dynamodb",
+        Autoscaling = "autoscaling",
+        Elbv2 = "elbv2",
+        Acm = "acm",
+        Kms = "kms",
+        SecretsManager = "secretsmanager",
+        ServiceQuotas = "servicequotas",
     }
 }
 
@@ -146,6 +157,14 @@ impl Service {
     /// IAM and Route 53 are global: one inventory per account, shared by both sites of it.
     pub fn is_global(self) -> bool {
         matches!(self, Service::Route53 | Service::Iam)
+    }
+
+    /// The prefix of the service's IAM actions (`elasticloadbalancing` for `elbv2`).
+    pub const fn iam_prefix(self) -> &'static str {
+        match self {
+            Service::Elbv2 => "elasticloadbalancing",
+            other => other.as_str(),
+        }
     }
 }
 
@@ -182,6 +201,18 @@ vocab! {
         HealthCheck = "health_check",
         Role = "role",
         InstanceProfile = "instance_profile",
+        DbInstance = "db_instance",
+        DbCluster = "db_cluster",
+        GlobalCluster = "global_cluster",
+        DbSnapshot = "db_snapshot",
+        Table = "table",
+        AutoScalingGroup = "auto_scaling_group",
+        LoadBalancer = "load_balancer",
+        TargetGroup = "target_group",
+        Certificate = "certificate",
+        KmsKey = "kms_key",
+        Secret = "secret",
+        ServiceQuota = "service_quota",
     }
 }
 
@@ -195,6 +226,14 @@ impl ResourceKind {
             Bucket => Service::S3,
             HostedZone | RecordSet | HealthCheck => Service::Route53,
             Role | InstanceProfile => Service::Iam,
+            DbInstance | DbCluster | GlobalCluster | DbSnapshot => Service::Rds,
+            Table => Service::Dynamodb,
+            AutoScalingGroup => Service::Autoscaling,
+            LoadBalancer | TargetGroup => Service::Elbv2,
+            Certificate => Service::Acm,
+            KmsKey => Service::Kms,
+            Secret => Service::SecretsManager,
+            ServiceQuota => Service::ServiceQuotas,
         }
     }
 
@@ -216,6 +255,8 @@ impl ResourceKind {
                 | ResourceKind::Volume
                 | ResourceKind::KeyPair
                 | ResourceKind::PrefixList
+                | ResourceKind::GlobalCluster
+                | ResourceKind::ServiceQuota
         )
     }
 }
@@ -249,7 +290,7 @@ mod tests {
         assert!(Severity::Low < Severity::Critical);
         assert_eq!(
             "nope".parse::<Category>().unwrap_err(),
-            "`nope` is not a Category; use one of data, compute, dns, identity, inventory"
+            "`nope` is not a Category; use one of data, database, compute, traffic, dns, identity, keys, inventory"
         );
         assert_eq!(Verdict::NotReady.as_str(), "not_ready");
     }

@@ -52,6 +52,15 @@ pub struct Members {
     pub images: Vec<String>,
     pub volumes: Vec<String>,
     pub buckets: Vec<String>,
+    /// DB instances, DB clusters and DynamoDB tables.
+    #[serde(default)]
+    pub databases: Vec<String>,
+    #[serde(default)]
+    pub auto_scaling_groups: Vec<String>,
+    #[serde(default)]
+    pub load_balancers: Vec<String>,
+    #[serde(default)]
+    pub secrets: Vec<String>,
 }
 
 impl Members {
@@ -63,6 +72,10 @@ impl Members {
             images: v(s.images),
             volumes: v(s.volumes),
             buckets: v(s.buckets),
+            databases: v(s.databases),
+            auto_scaling_groups: v(s.auto_scaling_groups),
+            load_balancers: v(s.load_balancers),
+            secrets: v(s.secrets),
         }
     }
 
@@ -74,6 +87,10 @@ impl Members {
             .chain(&self.images)
             .chain(&self.volumes)
             .chain(&self.buckets)
+            .chain(&self.databases)
+            .chain(&self.auto_scaling_groups)
+            .chain(&self.load_balancers)
+            .chain(&self.secrets)
             .map(String::as_str)
     }
 }
@@ -85,6 +102,53 @@ struct SetMembers<'a> {
     images: BTreeSet<&'a str>,
     volumes: BTreeSet<&'a str>,
     buckets: BTreeSet<&'a str>,
+    databases: BTreeSet<&'a str>,
+    auto_scaling_groups: BTreeSet<&'a str>,
+    load_balancers: BTreeSet<&'a str>,
+    secrets: BTreeSet<&'a str>,
+}
+
+impl<'a> SetMembers<'a> {
+    /// The member set of the platform kinds that join by app tag and by twin.
+    fn platform(&mut self, kind: Platform) -> &mut BTreeSet<&'a str> {
+        match kind {
+            Platform::Database => &mut self.databases,
+            Platform::Group => &mut self.auto_scaling_groups,
+            Platform::LoadBalancer => &mut self.load_balancers,
+            Platform::Secret => &mut self.secrets,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Platform {
+    Database,
+    Group,
+    LoadBalancer,
+    Secret,
+}
+
+/// A site's resources of the platform kinds, with the member set each joins.
+fn platform_resources(site: &crate::snapshot::Site) -> Vec<(Platform, &dyn PlatformResource)> {
+    let mut out: Vec<(Platform, &dyn PlatformResource)> = Vec::new();
+    out.extend(site.rds.db_instances.iter().map(|r| (Platform::Database, r as _)));
+    out.extend(site.rds.db_clusters.iter().map(|r| (Platform::Database, r as _)));
+    out.extend(site.dynamodb.tables.iter().map(|r| (Platform::Database, r as _)));
+    out.extend(site.autoscaling.groups.iter().map(|r| (Platform::Group, r as _)));
+    out.extend(site.elbv2.load_balancers.iter().map(|r| (Platform::LoadBalancer, r as _)));
+    out.extend(site.secretsmanager.secrets.iter().map(|r| (Platform::Secret, r as _)));
+    out
+}
+
+/// Identity and tags of a platform resource, through a trait object.
+trait PlatformResource: TagLookup {
+    fn arn_str(&self) -> &str;
+}
+
+impl<R: Resource> PlatformResource for R {
+    fn arn_str(&self) -> &str {
+        self.arn()
+    }
 }
 
 /// One application.
@@ -191,6 +255,37 @@ pub fn workloads(snapshot: &Snapshot, parity: &Parity, tags: WorkloadTags<'_>) -
             primary.entry(app).or_default().buckets.insert(&b.arn);
         }
     }
+    let templates_by_name: HashMap<&str, &LaunchTemplate> = p
+        .ec2
+        .launch_templates
+        .iter()
+        .map(|t| (t.name.as_str(), t))
+        .collect();
+    for (kind, r) in platform_resources(p) {
+        if let Some(app) = app_of(r) {
+            note_tier(app, r);
+            primary.entry(app).or_default().platform(kind).insert(r.arn_str());
+        }
+    }
+    // A member Auto Scaling group's launch template is a member too.
+    for g in &p.autoscaling.groups {
+        let Some(app) = app_of(g) else { continue };
+        let Some(lt) = g.launch_template.as_ref() else {
+            continue;
+        };
+        let template = lt
+            .id
+            .as_deref()
+            .and_then(|id| templates_by_id.get(id))
+            .or_else(|| lt.name.as_deref().and_then(|n| templates_by_name.get(n)));
+        if let Some(t) = template {
+            primary
+                .entry(app)
+                .or_default()
+                .launch_templates
+                .insert(&t.arn);
+        }
+    }
 
     // Standby members.
     let standby_of = parity.standby_of();
@@ -228,12 +323,24 @@ pub fn workloads(snapshot: &Snapshot, parity: &Parity, tags: WorkloadTags<'_>) -
                 .insert(&t.arn);
         }
     }
+    for (kind, r) in platform_resources(s) {
+        if let Some((app, _)) = app_of(r).and_then(|a| primary.get_key_value(a)) {
+            standby.entry(app).or_default().platform(kind).insert(r.arn_str());
+        }
+    }
     for (app, w) in &primary {
         let sw = standby.entry(app).or_default();
         sw.images
             .extend(w.images.iter().filter_map(|a| standby_of.get(a).copied()));
         sw.buckets
             .extend(w.buckets.iter().filter_map(|a| standby_of.get(a).copied()));
+        let twins = |set: &BTreeSet<&str>| -> Vec<&str> {
+            set.iter().filter_map(|a| standby_of.get(a).copied()).collect()
+        };
+        sw.databases.extend(twins(&w.databases));
+        sw.auto_scaling_groups.extend(twins(&w.auto_scaling_groups));
+        sw.load_balancers.extend(twins(&w.load_balancers));
+        sw.secrets.extend(twins(&w.secrets));
     }
 
     primary

@@ -108,6 +108,21 @@ impl CallCounts {
 }
 
 /// Everything a service collector needs to read one site.
+/// One client constructor per service: the site's SDK configuration plus the call counter of
+/// the service (counted under the method's name).
+macro_rules! clients {
+    ($($name:ident => $krate:ident,)+) => {
+        $(
+            pub(crate) fn $name(&self) -> $krate::Client {
+                let conf = $krate::config::Builder::from(&self.sdk)
+                    .interceptor(self.calls.counter(stringify!($name)))
+                    .build();
+                $krate::Client::from_conf(conf)
+            }
+        )+
+    };
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct SiteCtx {
     pub role: SiteRole,
@@ -134,13 +149,6 @@ impl SiteCtx {
         fut.await
     }
 
-    pub(crate) fn ec2(&self) -> aws_sdk_ec2::Client {
-        let conf = aws_sdk_ec2::config::Builder::from(&self.sdk)
-            .interceptor(self.calls.counter("ec2"))
-            .build();
-        aws_sdk_ec2::Client::from_conf(conf)
-    }
-
     pub(crate) fn s3(&self) -> aws_sdk_s3::Client {
         let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
             .interceptor(self.calls.counter("s3"))
@@ -149,28 +157,21 @@ impl SiteCtx {
         aws_sdk_s3::Client::from_conf(conf)
     }
 
-    pub(crate) fn route53(&self) -> aws_sdk_route53::Client {
-        let conf = aws_sdk_route53::config::Builder::from(&self.sdk)
-            .interceptor(self.calls.counter("route53"))
-            .build();
-        aws_sdk_route53::Client::from_conf(conf)
+    clients! {
+        ec2 => aws_sdk_ec2,
+        route53 => aws_sdk_route53,
+        iam => aws_sdk_iam,
+        sts => aws_sdk_sts,
+        rds => aws_sdk_rds,
+        dynamodb => aws_sdk_dynamodb,
+        autoscaling => aws_sdk_autoscaling,
+        elbv2 => aws_sdk_elasticloadbalancingv2,
+        acm => aws_sdk_acm,
+        kms => aws_sdk_kms,
+        secretsmanager => aws_sdk_secretsmanager,
+        servicequotas => aws_sdk_servicequotas,
     }
 
-    pub(crate) fn iam(&self) -> aws_sdk_iam::Client {
-        let conf = aws_sdk_iam::config::Builder::from(&self.sdk)
-            .interceptor(self.calls.counter("iam"))
-            .build();
-        aws_sdk_iam::Client::from_conf(conf)
-    }
-
-    pub(crate) fn sts(&self) -> aws_sdk_sts::Client {
-        let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
-            .interceptor(self.calls.counter("sts"))
-            .build();
-        aws_sdk_sts::Client::from_conf(conf)
-    }
-
-    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` for a regional resource of this site.
     pub(crate) fn arn(&self, service: &str, with_account: bool, resource: &str) -> String {
         let account = if with_account {
             self.account.as_str()

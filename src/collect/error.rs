@@ -113,7 +113,8 @@ pub fn iam_action(service: &str, api: &str) -> String {
         ("s3", "GetBucketEncryption") => "GetEncryptionConfiguration",
         (_, api) => api,
     };
-    format!("{service}:{action}")
+    let prefix = crate::vocab::Service::parse(service).map_or(service, |s| s.iam_prefix());
+    format!("{prefix}:{action}")
 }
 
 /// A denied call's message, led by the missing IAM action (AWS's own message rarely names it:
@@ -303,6 +304,32 @@ mod tests {
             ("iam", "GetAccountAuthorizationDetails"),
             ("iam", "ListInstanceProfiles"),
             ("sts", "GetCallerIdentity"),
+            ("ec2", "DescribeInstanceTypes"),
+            ("rds", "DescribeDBInstances"),
+            ("rds", "DescribeDBClusters"),
+            ("rds", "DescribeGlobalClusters"),
+            ("rds", "DescribeDBSnapshots"),
+            ("rds", "DescribeDBClusterSnapshots"),
+            ("dynamodb", "ListTables"),
+            ("dynamodb", "DescribeTable"),
+            ("dynamodb", "DescribeContinuousBackups"),
+            ("dynamodb", "ListTagsOfResource"),
+            ("autoscaling", "DescribeAutoScalingGroups"),
+            ("elbv2", "DescribeLoadBalancers"),
+            ("elbv2", "DescribeListeners"),
+            ("elbv2", "DescribeListenerCertificates"),
+            ("elbv2", "DescribeTargetGroups"),
+            ("elbv2", "DescribeTags"),
+            ("acm", "ListCertificates"),
+            ("acm", "DescribeCertificate"),
+            ("acm", "ListTagsForCertificate"),
+            ("kms", "ListKeys"),
+            ("kms", "DescribeKey"),
+            ("kms", "ListAliases"),
+            ("kms", "ListResourceTags"),
+            ("secretsmanager", "ListSecrets"),
+            ("secretsmanager", "DescribeSecret"),
+            ("servicequotas", "GetServiceQuota"),
         ];
         let mapped: Vec<String> = calls.iter().map(|(s, a)| iam_action(s, a)).collect();
         let mut sorted = mapped.clone();

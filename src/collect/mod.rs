@@ -11,13 +11,21 @@
 //! once for both sites of one account are counted in the primary site. The AssumeRole calls the
 //! credentials provider makes are not counted.
 
+mod acm;
+mod autoscaling;
 mod client;
+mod dynamodb;
 mod ec2;
 mod ec2_templates;
+mod elbv2;
 mod error;
 mod iam;
+mod kms;
+mod rds;
 mod route53;
 mod s3;
+mod secretsmanager;
+mod servicequotas;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -36,7 +44,16 @@ use client::{CallCounts, SiteCtx};
 /// `ListBuckets` → `s3:ListAllMyBuckets`, `GetBucketReplication` → `s3:GetReplicationConfiguration`,
 /// `GetBucketEncryption` → `s3:GetEncryptionConfiguration`.
 pub const API_ACTIONS: &[&str] = &[
+    "acm:DescribeCertificate",
+    "acm:ListCertificates",
+    "acm:ListTagsForCertificate",
+    "autoscaling:DescribeAutoScalingGroups",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:DescribeTable",
+    "dynamodb:ListTables",
+    "dynamodb:ListTagsOfResource",
     "ec2:DescribeImages",
+    "ec2:DescribeInstanceTypes",
     "ec2:DescribeInstances",
     "ec2:DescribeKeyPairs",
     "ec2:DescribeLaunchTemplateVersions",
@@ -47,8 +64,22 @@ pub const API_ACTIONS: &[&str] = &[
     "ec2:DescribeSubnets",
     "ec2:DescribeVolumes",
     "ec2:DescribeVpcs",
+    "elasticloadbalancing:DescribeListenerCertificates",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTags",
+    "elasticloadbalancing:DescribeTargetGroups",
     "iam:GetAccountAuthorizationDetails",
     "iam:ListInstanceProfiles",
+    "kms:DescribeKey",
+    "kms:ListAliases",
+    "kms:ListKeys",
+    "kms:ListResourceTags",
+    "rds:DescribeDBClusterSnapshots",
+    "rds:DescribeDBClusters",
+    "rds:DescribeDBInstances",
+    "rds:DescribeDBSnapshots",
+    "rds:DescribeGlobalClusters",
     "route53:ListHealthChecks",
     "route53:ListHostedZones",
     "route53:ListResourceRecordSets",
@@ -60,6 +91,9 @@ pub const API_ACTIONS: &[&str] = &[
     "s3:GetEncryptionConfiguration",
     "s3:GetReplicationConfiguration",
     "s3:ListAllMyBuckets",
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:ListSecrets",
+    "servicequotas:GetServiceQuota",
     "sts:GetCallerIdentity",
 ];
 
@@ -148,63 +182,83 @@ pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::R
     let (p, s) = (primary_ctx.as_ref(), standby_ctx.as_ref());
     let wants = |svc: Service| services.contains(&svc);
 
-    let ((ec2_p, ec2_s), (s3_p, s3_s), (iam_p, iam_s), (r53_p, r53_s)) = futures::join!(
-        tracked(
-            progress,
-            Service::Ec2,
-            ec2_stage(
-                p.filter(|_| wants(Service::Ec2)),
-                s.filter(|_| wants(Service::Ec2))
-            )
-        ),
-        tracked(
-            progress,
-            Service::S3,
-            s3_stage(
-                p.filter(|_| wants(Service::S3)),
-                s.filter(|_| wants(Service::S3))
-            )
-        ),
-        tracked(
-            progress,
-            Service::Iam,
-            per_account(
-                p.filter(|_| wants(Service::Iam)),
-                s.filter(|_| wants(Service::Iam)),
-                iam::collect
-            )
-        ),
-        tracked(
-            progress,
-            Service::Route53,
-            per_account(
-                p.filter(|_| wants(Service::Route53)),
-                s.filter(|_| wants(Service::Route53)),
-                route53::collect
-            )
-        ),
+    let regional = |svc: Service| (p.filter(|_| wants(svc)), s.filter(|_| wants(svc)));
+    let (ec2, s3, iam, r53, rds, ddb, asg, elb, acm, kms, sm) = futures::join!(
+        tracked(progress, Service::Ec2, {
+            let (a, b) = regional(Service::Ec2);
+            ec2_stage(a, b)
+        }),
+        tracked(progress, Service::S3, {
+            let (a, b) = regional(Service::S3);
+            s3_stage(a, b)
+        }),
+        tracked(progress, Service::Iam, {
+            let (a, b) = regional(Service::Iam);
+            per_account(a, b, iam::collect)
+        }),
+        tracked(progress, Service::Route53, {
+            let (a, b) = regional(Service::Route53);
+            per_account(a, b, route53::collect)
+        }),
+        regional_stage(progress, Service::Rds, regional(Service::Rds), rds::collect),
+        regional_stage(progress, Service::Dynamodb, regional(Service::Dynamodb), dynamodb::collect),
+        regional_stage(progress, Service::Autoscaling, regional(Service::Autoscaling), autoscaling::collect),
+        regional_stage(progress, Service::Elbv2, regional(Service::Elbv2), elbv2::collect),
+        regional_stage(progress, Service::Acm, regional(Service::Acm), acm::collect),
+        regional_stage(progress, Service::Kms, regional(Service::Kms), kms::collect),
+        regional_stage(progress, Service::SecretsManager, regional(Service::SecretsManager), secretsmanager::collect),
     );
+    // Quotas last: which instance types' vCPUs to look up depends on EC2 and Auto Scaling.
+    let quotas = {
+        let (a, b) = regional(Service::ServiceQuotas);
+        let types = |e: &Option<Outcome<crate::snapshot::Ec2Inventory>>,
+                     g: &Option<Outcome<crate::snapshot::AutoscalingInventory>>| {
+            servicequotas::instance_types(
+                e.as_ref().map(|(inv, _)| inv),
+                g.as_ref().map(|(inv, _)| inv),
+            )
+        };
+        let (tp, ts) = (types(&ec2.0, &asg.0), types(&ec2.1, &asg.1));
+        tracked(progress, Service::ServiceQuotas, async {
+            futures::join!(
+                per_site(a, |c| servicequotas::collect(c, &tp)),
+                per_site(b, |c| servicequotas::collect(c, &ts))
+            )
+        })
+        .await
+    };
 
-    for (site, ctx, ec2, s3, iam, r53) in [
-        (&mut primary_site, p, ec2_p, s3_p, iam_p, r53_p),
-        (&mut standby_site, s, ec2_s, s3_s, iam_s, r53_s),
-    ] {
-        if let Some((inv, errors)) = ec2 {
-            site.ec2 = inv;
-            site.collection_errors.extend(errors);
+    fn store<T>(slot: &mut T, errors: &mut Vec<CollectionError>, out: Option<Outcome<T>>) {
+        if let Some((inv, errs)) = out {
+            *slot = inv;
+            errors.extend(errs);
         }
-        if let Some((inv, errors)) = s3 {
-            site.s3 = inv;
-            site.collection_errors.extend(errors);
-        }
-        if let Some((inv, errors)) = iam {
-            site.iam = inv;
-            site.collection_errors.extend(errors);
-        }
-        if let Some((inv, errors)) = r53 {
-            site.route53 = inv;
-            site.collection_errors.extend(errors);
-        }
+    }
+    let mut sites = [(&mut primary_site, p), (&mut standby_site, s)];
+    macro_rules! store_all {
+        ($($field:ident <- $out:ident),+ $(,)?) => {
+            let ($($field,)+) = ($([$out.0, $out.1],)+);
+            let ($(mut $field,)+) = ($($field.into_iter(),)+);
+            for (site, _) in sites.iter_mut() {
+                $(store(&mut site.$field, &mut site.collection_errors, $field.next().flatten());)+
+            }
+        };
+    }
+    store_all!(
+        ec2 <- ec2,
+        s3 <- s3,
+        iam <- iam,
+        route53 <- r53,
+        rds <- rds,
+        dynamodb <- ddb,
+        autoscaling <- asg,
+        elbv2 <- elb,
+        acm <- acm,
+        kms <- kms,
+        secretsmanager <- sm,
+        servicequotas <- quotas,
+    );
+    for (site, ctx) in sites {
         if let Some(ctx) = ctx {
             site.api_calls = ctx.calls.snapshot();
         }
@@ -248,12 +302,7 @@ async fn prepare(
         account: UNKNOWN_ACCOUNT.to_string(),
         region: region.clone().unwrap_or_else(|| "unknown".to_string()),
         collected_at: Utc::now(),
-        ec2: Default::default(),
-        s3: Default::default(),
-        route53: Default::default(),
-        iam: Default::default(),
-        collection_errors: Vec::new(),
-        api_calls: Default::default(),
+        ..Default::default()
     };
     let fail_all = |out: &mut Site, api: &str, code: &str, why: &str| {
         out.collection_errors.extend(services.iter().map(|svc| {
@@ -313,6 +362,24 @@ async fn prepare(
             (out, None)
         }
     }
+}
+
+/// A regional service of both sites, each site read on its own.
+async fn regional_stage<'a, T, F, Fut>(
+    progress: &dyn Progress,
+    service: Service,
+    (p, s): (Option<&'a SiteCtx>, Option<&'a SiteCtx>),
+    f: F,
+) -> (Option<Outcome<T>>, Option<Outcome<T>>)
+where
+    T: InventorySize,
+    F: Fn(&'a SiteCtx) -> Fut,
+    Fut: Future<Output = Outcome<T>>,
+{
+    tracked(progress, service, async {
+        futures::join!(per_site(p, &f), per_site(s, &f))
+    })
+    .await
 }
 
 /// Runs a regional collector for a site that is readable and in scope.

@@ -9,6 +9,7 @@
 mod cidr;
 mod drift;
 mod names;
+mod services;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -378,7 +379,10 @@ pub fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Parity {
 
     for r in [
         vpcs, subnets, sgs, images, snapshots, lts, instances, buckets, roles, profiles,
-    ] {
+    ]
+    .into_iter()
+    .chain(services::pair(primary, standby, opts))
+    {
         parity.pairs.extend(r.pairs);
         parity.missing_in_standby.extend(r.missing);
         parity.extra_in_standby.extend(r.extra);

@@ -7,12 +7,7 @@ fn site(region: &str, account: &str) -> Site {
         account: account.into(),
         region: region.into(),
         collected_at: chrono::DateTime::UNIX_EPOCH,
-        ec2: Default::default(),
-        s3: Default::default(),
-        route53: Default::default(),
-        iam: Default::default(),
-        collection_errors: vec![],
-        api_calls: Default::default(),
+        ..Default::default()
     }
 }
 

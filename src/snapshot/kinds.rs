@@ -3,7 +3,11 @@
 //! [`Site::visit`] / [`Site::visit_mut`], whose matches are exhaustive: a kind added to the
 //! vocabulary and not placed here fails to compile.
 
-use super::{Ec2Inventory, IamInventory, Resource, Route53Inventory, S3Inventory, Site};
+use super::{
+    AcmInventory, AutoscalingInventory, DynamodbInventory, Ec2Inventory, Elbv2Inventory,
+    IamInventory, KmsInventory, RdsInventory, Resource, Route53Inventory, S3Inventory,
+    SecretsManagerInventory, ServiceQuotasInventory, Site,
+};
 use crate::vocab::ResourceKind;
 
 /// Called once per kind with that kind's resources.
@@ -35,6 +39,18 @@ pub const fn field(kind: ResourceKind) -> (&'static str, &'static str) {
         ResourceKind::HealthCheck => ("route53", "health_checks"),
         ResourceKind::Role => ("iam", "roles"),
         ResourceKind::InstanceProfile => ("iam", "instance_profiles"),
+        ResourceKind::DbInstance => ("rds", "db_instances"),
+        ResourceKind::DbCluster => ("rds", "db_clusters"),
+        ResourceKind::GlobalCluster => ("rds", "global_clusters"),
+        ResourceKind::DbSnapshot => ("rds", "db_snapshots"),
+        ResourceKind::Table => ("dynamodb", "tables"),
+        ResourceKind::AutoScalingGroup => ("autoscaling", "groups"),
+        ResourceKind::LoadBalancer => ("elbv2", "load_balancers"),
+        ResourceKind::TargetGroup => ("elbv2", "target_groups"),
+        ResourceKind::Certificate => ("acm", "certificates"),
+        ResourceKind::KmsKey => ("kms", "keys"),
+        ResourceKind::Secret => ("secretsmanager", "secrets"),
+        ResourceKind::ServiceQuota => ("servicequotas", "quotas"),
     }
 }
 
@@ -59,6 +75,18 @@ impl Site {
                 ResourceKind::HealthCheck => v.kind(kind, &self.route53.health_checks),
                 ResourceKind::Role => v.kind(kind, &self.iam.roles),
                 ResourceKind::InstanceProfile => v.kind(kind, &self.iam.instance_profiles),
+                ResourceKind::DbInstance => v.kind(kind, &self.rds.db_instances),
+                ResourceKind::DbCluster => v.kind(kind, &self.rds.db_clusters),
+                ResourceKind::GlobalCluster => v.kind(kind, &self.rds.global_clusters),
+                ResourceKind::DbSnapshot => v.kind(kind, &self.rds.db_snapshots),
+                ResourceKind::Table => v.kind(kind, &self.dynamodb.tables),
+                ResourceKind::AutoScalingGroup => v.kind(kind, &self.autoscaling.groups),
+                ResourceKind::LoadBalancer => v.kind(kind, &self.elbv2.load_balancers),
+                ResourceKind::TargetGroup => v.kind(kind, &self.elbv2.target_groups),
+                ResourceKind::Certificate => v.kind(kind, &self.acm.certificates),
+                ResourceKind::KmsKey => v.kind(kind, &self.kms.keys),
+                ResourceKind::Secret => v.kind(kind, &self.secretsmanager.secrets),
+                ResourceKind::ServiceQuota => v.kind(kind, &self.servicequotas.quotas),
             }
         }
     }
@@ -83,6 +111,18 @@ impl Site {
                 ResourceKind::HealthCheck => v.kind(kind, &mut self.route53.health_checks),
                 ResourceKind::Role => v.kind(kind, &mut self.iam.roles),
                 ResourceKind::InstanceProfile => v.kind(kind, &mut self.iam.instance_profiles),
+                ResourceKind::DbInstance => v.kind(kind, &mut self.rds.db_instances),
+                ResourceKind::DbCluster => v.kind(kind, &mut self.rds.db_clusters),
+                ResourceKind::GlobalCluster => v.kind(kind, &mut self.rds.global_clusters),
+                ResourceKind::DbSnapshot => v.kind(kind, &mut self.rds.db_snapshots),
+                ResourceKind::Table => v.kind(kind, &mut self.dynamodb.tables),
+                ResourceKind::AutoScalingGroup => v.kind(kind, &mut self.autoscaling.groups),
+                ResourceKind::LoadBalancer => v.kind(kind, &mut self.elbv2.load_balancers),
+                ResourceKind::TargetGroup => v.kind(kind, &mut self.elbv2.target_groups),
+                ResourceKind::Certificate => v.kind(kind, &mut self.acm.certificates),
+                ResourceKind::KmsKey => v.kind(kind, &mut self.kms.keys),
+                ResourceKind::Secret => v.kind(kind, &mut self.secretsmanager.secrets),
+                ResourceKind::ServiceQuota => v.kind(kind, &mut self.servicequotas.quotas),
             }
         }
     }
@@ -184,3 +224,37 @@ impl InventorySize for Route53Inventory {
         hosted_zones.len() + record_sets.len() + health_checks.len()
     }
 }
+
+/// Declares [`InventorySize`] for an inventory by destructuring it without `..`: a collection
+/// added to the inventory and not listed here fails to compile. Maps and other non-resource
+/// fields are listed after `;` and not counted.
+macro_rules! inventory_size {
+    ($ty:ident { $($field:ident),+ $(; $($other:ident),+)? }) => {
+        impl InventorySize for $ty {
+            fn size(&self) -> usize {
+                let $ty { $($field,)+ $($($other: _,)+)? } = self;
+                0 $(+ $field.len())+
+            }
+        }
+    };
+}
+
+inventory_size!(RdsInventory {
+    db_instances,
+    db_clusters,
+    global_clusters,
+    db_snapshots
+});
+inventory_size!(DynamodbInventory { tables });
+inventory_size!(AutoscalingInventory { groups });
+inventory_size!(Elbv2Inventory {
+    load_balancers,
+    target_groups
+});
+inventory_size!(AcmInventory { certificates });
+inventory_size!(KmsInventory { keys });
+inventory_size!(SecretsManagerInventory { secrets });
+inventory_size!(ServiceQuotasInventory {
+    quotas;
+    instance_type_vcpus
+});

@@ -178,7 +178,7 @@ pub fn iam_action(service: Service, api: &str) -> String {
         (Service::S3, "HeadBucket") => "ListBucket",
         _ => api,
     };
-    format!("{service}:{action}")
+    format!("{}:{action}", service.iam_prefix())
 }
 
 /// Checks that no two resources of one kind in one site share an ARN, or an id (record sets

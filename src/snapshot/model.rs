@@ -58,6 +58,24 @@ pub trait Resource: Serialize {
     }
 }
 
+mod acm;
+mod autoscaling;
+mod dynamodb;
+mod elbv2;
+mod kms;
+mod rds;
+mod secretsmanager;
+mod servicequotas;
+
+pub use acm::*;
+pub use autoscaling::*;
+pub use dynamodb::*;
+pub use elbv2::*;
+pub use kms::*;
+pub use rds::*;
+pub use secretsmanager::*;
+pub use servicequotas::*;
+
 /// One whole snapshot: two sites, as collected at one moment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Snapshot {
@@ -76,7 +94,7 @@ pub struct Snapshot {
 ///
 /// IAM and Route 53 are global per account; when both sites share an account they are collected
 /// once and the same inventory is stored in both sites.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Site {
     pub account: String,
     pub region: String,
@@ -89,6 +107,22 @@ pub struct Site {
     pub route53: Route53Inventory,
     #[serde(default)]
     pub iam: IamInventory,
+    #[serde(default)]
+    pub rds: RdsInventory,
+    #[serde(default)]
+    pub dynamodb: DynamodbInventory,
+    #[serde(default)]
+    pub autoscaling: AutoscalingInventory,
+    #[serde(default)]
+    pub elbv2: Elbv2Inventory,
+    #[serde(default)]
+    pub acm: AcmInventory,
+    #[serde(default)]
+    pub kms: KmsInventory,
+    #[serde(default)]
+    pub secretsmanager: SecretsManagerInventory,
+    #[serde(default)]
+    pub servicequotas: ServiceQuotasInventory,
     /// Everything that could not be read. A service listed here is *unknown*, never "empty".
     #[serde(default)]
     pub collection_errors: Vec<CollectionError>,

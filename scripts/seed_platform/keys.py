@@ -1,0 +1,5 @@
+"""Seeds this service family into moto (being written)."""
+
+
+def seed(ctx):
+    return {}
