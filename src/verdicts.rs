@@ -94,6 +94,22 @@ impl WorkloadVerdicts {
             .filter(|w| w.verdict == WorkloadVerdict::Ready)
             .count()
     }
+
+    /// The categories judged for at least one workload, in category order: the columns worth
+    /// showing (an estate without databases gets no column of n/a).
+    pub fn judged_categories(&self) -> Vec<Category> {
+        Category::ALL
+            .iter()
+            .copied()
+            .filter(|c| {
+                self.workloads.iter().any(|w| {
+                    w.categories
+                        .get(c)
+                        .is_some_and(|v| *v != WorkloadVerdict::NotApplicable)
+                })
+            })
+            .collect()
+    }
 }
 
 /// ARN → the app tag value, for every resource of both sites that carries it.

@@ -48,7 +48,7 @@ fn workloads(out: &mut String, r: &Report) {
         w.ready(),
         w.workloads.len()
     );
-    let cats: Vec<_> = w.workloads[0].categories.keys().copied().collect();
+    let cats = w.judged_categories();
     let _ = write!(out, "| Workload | Tier | Verdict | Blocking |");
     for c in &cats {
         let _ = write!(out, " {c} |");

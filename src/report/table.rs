@@ -10,7 +10,7 @@ use super::text::{score, short_resource};
 use crate::findings::WaiverStatus;
 use crate::policy::RuleStatus;
 use crate::verdicts::WorkloadVerdict;
-use crate::vocab::{Category, Severity, Verdict};
+use crate::vocab::{Severity, Verdict};
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +56,8 @@ fn workloads(out: &mut String, r: &Report, opts: TableOptions) {
         w.ready(),
         w.workloads.len()
     );
-    let cats: Vec<Category> = w.workloads[0].categories.keys().copied().collect();
+    // The JSON report keeps every category; the table only those judged for some workload.
+    let cats = w.judged_categories();
     let mut t = new_table(opts);
     let mut header = vec![
         "Workload".to_string(),
