@@ -18,10 +18,12 @@ resource! {
         /// The KMS key that encrypts the secret (absent: `aws/secretsmanager`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kms_key_id: Option<String>,
-        /// For a replica secret: the region of its primary secret.
+        /// For a replica secret: the region of its primary secret (absent for a secret that is
+        /// not a replica of a secret of another region).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub primary_region: Option<String>,
-        /// Regions this secret is replicated to.
+        /// Regions this secret is replicated to (DescribeSecret's `ReplicationStatus`; empty for
+        /// replicas and secrets scheduled for deletion, which are not described).
         #[serde(default)]
         pub replication: Vec<SecretReplica>,
         #[serde(default)]
