@@ -176,3 +176,85 @@ statements(document) := document.Statement if {
 } else := [document.Statement] if {
 	is_object(document.Statement)
 } else := []
+
+# --- Auto Scaling ------------------------------------------------------------------------------
+
+# The launch template an Auto Scaling group launches from, in a site ("primary" or "standby"):
+# by id when the group names one (Auto Scaling keeps the id: a template deleted and re-created
+# under the same name is another template), else by name. Undefined when the group names no
+# template or the site has none of that id or name.
+group_template(site, group) := input.index[site].launch_templates[group.launch_template.id] if {
+	is_set(group.launch_template.id)
+}
+
+group_template(site, group) := template if {
+	not is_set(group.launch_template.id)
+	is_set(group.launch_template.name)
+	some template in input[site].ec2.launch_templates
+	template.name == group.launch_template.name
+}
+
+# The launch template version an Auto Scaling group launches: "$Default", "$Latest" or a version
+# number as a string; "$Default" when the group names none (what Auto Scaling then uses).
+group_version(group) := version if {
+	version := group.launch_template.version
+	is_set(version)
+} else := "$Default"
+
+# A numeric version spec as a number; undefined for "$Default", "$Latest" and anything else.
+version_number(spec) := to_number(spec) if regex.match(`^[0-9]+$`, spec)
+
+# The data of the launch template version a version spec names, when the snapshot holds it:
+# drready keeps each template's default and latest version. Undefined for any other version
+# (a number that is neither: not collected, so not judged).
+template_version(template, spec) := template.default_version if {
+	spec == "$Default"
+	is_object(template.default_version)
+} else := template.latest_version if {
+	spec == "$Latest"
+	is_object(template.latest_version)
+} else := template.default_version if {
+	spec == "$Latest"
+	template.latest_version_number == template.default_version_number
+	is_object(template.default_version)
+} else := template.default_version if {
+	version_number(spec) == template.default_version_number
+	is_object(template.default_version)
+} else := template.latest_version if {
+	version_number(spec) == template.latest_version_number
+	is_object(template.latest_version)
+}
+
+# A version spec naming a version the template cannot have: a number below 1 or above the
+# template's latest version number.
+version_beyond(template, spec) if version_number(spec) < 1
+
+version_beyond(template, spec) if version_number(spec) > template.latest_version_number
+
+# An Auto Scaling group being deleted (Status "Delete in progress").
+group_deleting(group) if startswith(lower(object.get(group, "status", "")), "delete")
+
+# --- KMS ---------------------------------------------------------------------------------------
+
+# The parts of a KMS key reference. An ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID or
+# ...:alias/NAME) gives {"region", "account", "name"}; a bare key id or alias/NAME gives {"name"}.
+# `name` is the key id or alias/NAME, as kms_keys_by_name is keyed. Undefined for anything else.
+kms_ref(ref) := {"region": parts[3], "account": parts[4], "name": kms_ref_name(concat(":", array.slice(parts, 5, count(parts))))} if {
+	is_string(ref)
+	startswith(ref, "arn:")
+	parts := split(ref, ":")
+	count(parts) >= 6
+	parts[2] == "kms"
+} else := {"name": kms_ref_name(ref)} if {
+	is_set(ref)
+	not startswith(ref, "arn:")
+}
+
+kms_ref_name(resource) := trim_prefix(resource, "key/")
+
+# The KMS keys of each site ("primary", "standby") by key id and by each alias (alias/NAME).
+kms_keys_by_name[site][name] := key if {
+	some site in ["primary", "standby"]
+	some key in object.get(input[site], ["kms", "keys"], [])
+	some name in array.concat([key.id], object.get(key, "aliases", []))
+}

@@ -185,3 +185,20 @@ test_statements if {
 test_testlib_compact_leaves_nulls_out if {
 	testlib.compact({"a": 1, "b": null, "c": "", "d": false}) == {"a": 1, "c": "", "d": false}
 }
+
+test_kms_ref_parts if {
+	lib.kms_ref("arn:aws:kms:us-west-2:222222222222:key/1234abcd") == {"region": "us-west-2", "account": "222222222222", "name": "1234abcd"}
+	lib.kms_ref("arn:aws:kms:us-west-2:222222222222:alias/orders") == {"region": "us-west-2", "account": "222222222222", "name": "alias/orders"}
+	lib.kms_ref("alias/orders") == {"name": "alias/orders"}
+	lib.kms_ref("mrk-1") == {"name": "mrk-1"}
+	not lib.kms_ref("")
+	not lib.kms_ref("arn:aws:s3:::bucket")
+}
+
+test_kms_keys_by_name if {
+	key := {"arn": "arn:aws:kms:us-west-2:222222222222:key/k1", "id": "k1", "aliases": ["alias/a", "alias/b"], "key_state": "Enabled"}
+	d := {"primary": {"kms": {"keys": []}}, "standby": {"kms": {"keys": [key]}}}
+	lib.kms_keys_by_name.standby.k1 == key with input as d
+	lib.kms_keys_by_name.standby["alias/b"] == key with input as d
+	not lib.kms_keys_by_name.primary.k1 with input as d
+}
