@@ -104,6 +104,11 @@ resource! {
         pub db_subnet_group: Option<String>,
         #[serde(default)]
         pub deletion_protection: bool,
+        /// The DB instance class of the cluster: `DBClusterInstanceClass` (Multi-AZ DB
+        /// clusters), else the writer member's, else the first member's by identifier; absent
+        /// for a cluster without instances (a headless global secondary).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub instance_class: Option<String>,
     }
 }
 
@@ -151,12 +156,20 @@ resource! {
         pub status: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub create_time: Option<DateTime<Utc>>,
+        /// `OriginalSnapshotCreateTime` (DB snapshots): when the data was captured; unlike
+        /// `create_time` it does not change when the snapshot is copied.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub original_create_time: Option<DateTime<Utc>>,
         pub engine: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub engine_version: Option<String>,
         #[serde(default)]
         pub encrypted: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kms_key_id: Option<String>,
-        /// For a copy: the region and ARN of the snapshot it was copied from.
+        /// For a copy: the region and ARN of the snapshot it was copied from (`SourceRegion`,
+        /// else the region of the source ARN; `SourceDBSnapshotIdentifier` or
+        /// `SourceDBClusterSnapshotArn`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub source_region: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
