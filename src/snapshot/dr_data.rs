@@ -1,7 +1,8 @@
 //! What is DR data. Every AWS account holds buckets that serve AWS services and tooling, not the
 //! applications: CDK bootstrap assets, CloudFormation template uploads, CloudTrail, Config and
 //! load-balancer logs, server-access-log targets, Athena results, Terraform state, logs shipped to
-//! a central log archive. They are not replicated to a standby region on purpose, so judging them
+//! a central log archive — and DynamoDB tables of tooling (Terraform state locks, Amplify DataStore
+//! sync tables). They are not replicated to a standby region on purpose, so judging them
 //! as application data raises critical false alarms. They are recognised here, reported apart with
 //! the reason, and not judged.
 //!
@@ -71,6 +72,24 @@ fn tooling_reason(name: &str) -> Option<&'static str> {
         "Terraform state"
     } else if (has("elb") || has("alb") || has("nlb") || has("lb")) && (has("logs") || has("log")) {
         "load balancer access logs"
+    } else {
+        return None;
+    })
+}
+
+/// DynamoDB table names of tooling: (test, reason). Terraform/OpenTofu/Terragrunt state locks
+/// (`terraform-locks`, `acme-tfstate-lock`, `tf-state-lock`) hold a lock item per state file and
+/// are recreated empty; Amplify DataStore delta-sync tables (`AmplifyDataStore-<api>-<env>`) are
+/// rebuilt by AppSync from the data tables.
+fn table_tooling_reason(name: &str) -> Option<&'static str> {
+    let tokens = words(name);
+    let has = |t: &str| tokens.iter().any(|w| w == t);
+    let tool = has("terraform") || has("tf") || has("tofu") || has("terragrunt") || has("tfstate");
+    let lock = has("lock") || has("locks") || has("locking");
+    Some(if tool && lock {
+        "Terraform state lock table"
+    } else if name.starts_with("AmplifyDataStore-") {
+        "Amplify DataStore sync table"
     } else {
         return None;
     })
@@ -154,6 +173,31 @@ pub fn classify(snapshot: &Snapshot, over: &DataOverrides<'_>) -> Vec<NotDrData>
             }
         }
     }
+    for role in SiteRole::BOTH {
+        for t in &snapshot.site(role).dynamodb.tables {
+            if over
+                .scope
+                .is_some_and(|sc| !sc.keeps(ResourceKind::Table, t))
+            {
+                continue;
+            }
+            let included = over.include.iter().any(|g| super::glob_match(g, &t.arn));
+            let reason = match explicit(&t.tags, over.tag) {
+                Some(true) => None,
+                Some(false) => Some(format!("tagged {}=false", over.tag)),
+                None if included => None,
+                None => table_tooling_reason(&t.name).map(str::to_string),
+            };
+            if let Some(reason) = reason {
+                out.push(NotDrData {
+                    arn: t.arn.clone(),
+                    kind: ResourceKind::Table,
+                    site: role,
+                    reason,
+                });
+            }
+        }
+    }
     out.sort();
     out
 }
@@ -161,6 +205,34 @@ pub fn classify(snapshot: &Snapshot, over: &DataOverrides<'_>) -> Vec<NotDrData>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tooling_tables_are_recognised_and_application_tables_are_not() {
+        for name in [
+            "terraform-locks",
+            "acme-prod-tfstate-lock",
+            "tf-state-locking",
+            "terragrunt-lock-table",
+        ] {
+            assert_eq!(
+                table_tooling_reason(name),
+                Some("Terraform state lock table"),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            table_tooling_reason("AmplifyDataStore-abc123-prod"),
+            Some("Amplify DataStore sync table")
+        );
+        for name in [
+            "orders",
+            "web-sessions",
+            "lock-service-leases",
+            "tf-experiments",
+        ] {
+            assert_eq!(table_tooling_reason(name), None, "{name}");
+        }
+    }
 
     #[test]
     fn tooling_names_are_recognised_and_application_names_are_not() {
