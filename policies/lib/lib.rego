@@ -258,3 +258,24 @@ kms_keys_by_name[site][name] := key if {
 	some key in object.get(input[site], ["kms", "keys"], [])
 	some name in array.concat([key.id], object.get(key, "aliases", []))
 }
+
+# --- Load balancers and DNS targets --------------------------------------------------------------
+
+# The listener protocols that terminate TLS with certificates.
+tls_protocols := {"HTTPS", "TLS"}
+
+# A DNS name as a record target or a load balancer's DNS name, comparable: lower case, without the
+# trailing dot and without the "dualstack." prefix of Route 53 aliases to load balancers.
+dns_target(name) := trim_prefix(trim_suffix(lower(name), "."), "dualstack.")
+
+# The targets a Route 53 record answers with: its values and its alias DNS name, as dns_target.
+record_targets(record) := {dns_target(value) | some value in object.get(record, "values", [])} | {dns_target(record.alias_target.dns_name) | is_string(record.alias_target.dns_name)}
+
+# The load balancers of a site ("primary" or "standby") by their DNS name, as dns_target:
+# load_balancers_by_dns[site][target].
+load_balancers_by_dns[site][target] := lb if {
+	some site in ["primary", "standby"]
+	some lb in object.get(input[site], ["elbv2", "load_balancers"], [])
+	is_set(lb.dns_name)
+	target := dns_target(lb.dns_name)
+}

@@ -1,7 +1,7 @@
 //! Pairing of the database, capacity, load-balancing, certificate, key and secret kinds: tag,
 //! names (region tokens, role words), the lineage each service records, then generated names.
 
-use super::{KindResult, Matching, PairingOptions, unscoped};
+use super::{KindResult, Matching, PairingOptions, Strategy, unscoped};
 use crate::snapshot::{Resource, Site};
 use crate::vocab::ResourceKind;
 
@@ -46,7 +46,13 @@ pub(super) fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Vec
             &s.rds.db_clusters,
             opts,
             Some((
-                &|c| c.global_cluster_arn.iter().chain([&c.arn]).cloned().collect(),
+                &|c| {
+                    c.global_cluster_arn
+                        .iter()
+                        .chain([&c.arn])
+                        .cloned()
+                        .collect()
+                },
                 &|c| {
                     c.global_cluster_arn
                         .iter()
@@ -74,26 +80,29 @@ pub(super) fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Vec
             opts,
             None,
         ),
+        // Groups that EKS managed node groups and Elastic Beanstalk environments make have
+        // generated names (`eks-NODEGROUP-UUID`, `awseb-e-ID-stack-...`): their service's names,
+        // rewritten, are their lineage.
         matched(
             ResourceKind::AutoScalingGroup,
             &p.autoscaling.groups,
             &s.autoscaling.groups,
             opts,
-            None,
+            Some((&|g| managed_group_keys(g, Some(&opts.rewriter)), &|g| {
+                managed_group_keys(g, None)
+            })),
         ),
-        matched(
+        load_balancing(
             ResourceKind::LoadBalancer,
             &p.elbv2.load_balancers,
             &s.elbv2.load_balancers,
             opts,
-            None,
         ),
-        matched(
+        load_balancing(
             ResourceKind::TargetGroup,
             &p.elbv2.target_groups,
             &s.elbv2.target_groups,
             opts,
-            None,
         ),
         matched(
             ResourceKind::Certificate,
@@ -127,4 +136,173 @@ fn mrk(key: &crate::snapshot::KmsKey) -> Vec<String> {
     } else {
         Vec::new()
     }
+}
+
+/// Tags the AWS Load Balancer Controller of Kubernetes puts on what it makes: the ingress (or
+/// ingress group) or service the load balancer serves, `NAMESPACE/NAME`.
+const K8S_STACK_TAGS: [&str; 2] = ["ingress.k8s.aws/stack", "service.k8s.aws/stack"];
+
+/// Load balancers and target groups: tag, names, CloudFormation stack and Terraform prefix, then
+/// the Kubernetes ingress or service they serve (the controller's names end in a hash that
+/// differs per cluster), then names CloudFormation generated, without their random suffix
+/// (`MyStack-WebAlb-1A2B3C4D5E6F` pairs with `MyStack-WebAlb-9Z8Y7X6W5V4U` when the tags that
+/// would pair them by stack could not be read or were never propagated).
+fn load_balancing<R: Resource>(
+    kind: ResourceKind,
+    primary: &[R],
+    standby: &[R],
+    opts: &PairingOptions,
+) -> KindResult {
+    let mut m = Matching::new(kind, primary, standby);
+    m.tag(&opts.pair_tag);
+    m.names(&opts.rewriter, &unscoped, &unscoped);
+    m.generated(&opts.rewriter, &unscoped, &unscoped);
+    m.rewritten(
+        Strategy::Stack,
+        &opts.rewriter,
+        &|r: &R| {
+            K8S_STACK_TAGS.iter().find_map(|t| {
+                let v = r.tag(t).filter(|v| !v.is_empty())?;
+                Some((v.to_string(), (*t).to_string()))
+            })
+        },
+        &unscoped,
+        &unscoped,
+    );
+    m.rewritten(
+        Strategy::Prefix,
+        &opts.rewriter,
+        &|r: &R| cloudformation_stem(r.name()).map(|s| (s.to_string(), String::new())),
+        &unscoped,
+        &unscoped,
+    );
+    m.finish()
+}
+
+/// A name CloudFormation generated, without its random suffix: `MyStack-WebAlb-1A2B3C4D5E6F` →
+/// `MyStack-WebAlb`. The suffix is the last `-` part, 6 to 13 upper-case letters and digits with
+/// at least one digit and one letter.
+fn cloudformation_stem(name: &str) -> Option<&str> {
+    let (stem, suffix) = name.rsplit_once('-')?;
+    let ok = !stem.is_empty()
+        && (6..=13).contains(&suffix.len())
+        && suffix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && suffix.bytes().any(|b| b.is_ascii_digit())
+        && suffix.bytes().any(|b| b.is_ascii_uppercase());
+    ok.then_some(stem)
+}
+
+#[cfg(test)]
+mod load_balancing_tests {
+    use super::*;
+    use crate::snapshot::{LoadBalancer, Tags};
+
+    fn lb(region: &str, name: &str, tags: &[(&str, &str)]) -> LoadBalancer {
+        LoadBalancer {
+            arn: format!("arn:aws:elasticloadbalancing:{region}:1:loadbalancer/app/{name}/x"),
+            id: name.into(),
+            name: name.into(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Tags>(),
+            region: region.into(),
+            account: "1".into(),
+            lb_type: "application".into(),
+            scheme: "internet-facing".into(),
+            state: "active".into(),
+            dns_name: format!("{name}-1.{region}.elb.amazonaws.com"),
+            canonical_hosted_zone_id: None,
+            vpc_id: None,
+            availability_zones: Vec::new(),
+            subnet_ids: Vec::new(),
+            security_group_ids: Vec::new(),
+            listeners: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn cloudformation_stems() {
+        assert_eq!(
+            cloudformation_stem("MyStack-Alb-1ABCDEF"),
+            Some("MyStack-Alb")
+        );
+        assert_eq!(
+            cloudformation_stem("app02stack-WebAlb-1A2B3C4D5E6F7"),
+            Some("app02stack-WebAlb")
+        );
+        assert_eq!(cloudformation_stem("web-ALB"), None);
+        assert_eq!(cloudformation_stem("web-use1"), None);
+        assert_eq!(cloudformation_stem("prod-web-ABCDEFGH"), None);
+        assert_eq!(cloudformation_stem("-1ABCDEF"), None);
+    }
+
+    #[test]
+    fn generated_and_kubernetes_names_pair() {
+        let opts = PairingOptions {
+            pair_tag: "dr:pair".into(),
+            rewriter: super::super::NameRewriter::new("us-east-1", "us-west-2", &[]),
+        };
+        let p = vec![
+            lb("us-east-1", "MyStack-Alb-1ABCDEF", &[]),
+            lb(
+                "us-east-1",
+                "k8s-shop-web-0a1b2c3d4e",
+                &[("ingress.k8s.aws/stack", "shop/web")],
+            ),
+            lb("us-east-1", "lonely-use1", &[]),
+        ];
+        let s = vec![
+            lb(
+                "us-west-2",
+                "k8s-shop-web-9f8e7d6c5b",
+                &[("ingress.k8s.aws/stack", "shop/web")],
+            ),
+            lb("us-west-2", "MyStack-Alb-9ZYXWVU", &[]),
+        ];
+        let r = load_balancing(ResourceKind::LoadBalancer, &p, &s, &opts);
+        let got: Vec<(&str, &str, Strategy)> = r
+            .pairs
+            .iter()
+            .map(|x| (x.primary_id.as_str(), x.standby_id.as_str(), x.strategy))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "MyStack-Alb-1ABCDEF",
+                    "MyStack-Alb-9ZYXWVU",
+                    Strategy::Prefix
+                ),
+                (
+                    "k8s-shop-web-0a1b2c3d4e",
+                    "k8s-shop-web-9f8e7d6c5b",
+                    Strategy::Stack
+                ),
+            ]
+        );
+        assert_eq!(r.missing.len(), 1);
+        assert_eq!(r.missing[0].id, "lonely-use1");
+    }
+}
+
+/// An Auto Scaling group's service identity: `eks/CLUSTER/NODEGROUP` (tags `eks:cluster-name`,
+/// `eks:nodegroup-name`) or `eb/ENVIRONMENT` (tag `elasticbeanstalk:environment-name`), the
+/// primary's rewritten into the standby's names.
+fn managed_group_keys(
+    g: &crate::snapshot::AutoScalingGroup,
+    rewrite: Option<&super::NameRewriter>,
+) -> Vec<String> {
+    let tag = |k: &str| g.tags.get(k).filter(|v| !v.is_empty());
+    let name = |v: &str| rewrite.map_or_else(|| v.to_string(), |r| r.rewrite(v));
+    let mut keys = Vec::new();
+    if let (Some(cluster), Some(group)) = (tag("eks:cluster-name"), tag("eks:nodegroup-name")) {
+        keys.push(format!("eks/{}/{}", name(cluster), name(group)));
+    }
+    if let Some(env) = tag("elasticbeanstalk:environment-name") {
+        keys.push(format!("eb/{}", name(env)));
+    }
+    keys
 }

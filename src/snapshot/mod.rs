@@ -90,6 +90,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     {
         validate(&snapshot, origin)?;
         mark_uncollected_key_pairs(&mut snapshot, text);
+        infer_collected_services(&mut snapshot, text);
         return Ok(snapshot);
     }
 
@@ -126,6 +127,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
     })?;
     validate(&snapshot, origin)?;
     mark_uncollected_key_pairs(&mut snapshot, text);
+    infer_collected_services(&mut snapshot, text);
     Ok(snapshot)
 }
 
@@ -134,6 +136,43 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
 /// and every launch template naming a key would be a critical DR-EC2-008. Instead each such
 /// template is marked unread for EC2 (a resource-level gap): unknown to the rules, named by
 /// DR-INV-001, the rest judged.
+/// A snapshot written before drready recorded `services` read the services whose inventories it
+/// holds (a writer always writes every inventory it knows, empty or not): a service drready
+/// learned later is not collected, not empty.
+fn infer_collected_services(snapshot: &mut Snapshot, text: &str) {
+    if !snapshot.primary.services.is_empty() && !snapshot.standby.services.is_empty() {
+        return;
+    }
+    // The keys of each site object, the values skipped without building them.
+    #[derive(Deserialize)]
+    struct Keys {
+        primary: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+        standby: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+    }
+    let Ok(keys) = serde_json::from_str::<Keys>(text) else {
+        return;
+    };
+    for (site, keys) in [
+        (&mut snapshot.primary, &keys.primary),
+        (&mut snapshot.standby, &keys.standby),
+    ] {
+        if site.services.is_empty() {
+            site.services = Service::ALL
+                .iter()
+                .copied()
+                .filter(|s| keys.contains_key(s.as_str()))
+                .collect();
+        }
+    }
+}
+
+impl Site {
+    /// Whether this site's snapshot set out to read `service` (see [`Site::services`]).
+    pub fn collected(&self, service: Service) -> bool {
+        self.services.contains(&service)
+    }
+}
+
 fn mark_uncollected_key_pairs(snapshot: &mut Snapshot, text: &str) {
     if text.contains("\"key_pairs\"") {
         return;
@@ -176,6 +215,10 @@ pub fn iam_action(service: Service, api: &str) -> String {
         (Service::S3, "GetBucketEncryption") => "GetEncryptionConfiguration",
         (Service::S3, "GetBucketLogging") => "GetBucketLogging",
         (Service::S3, "HeadBucket") => "ListBucket",
+        // The vCPUs of instance types are read for the Service Quotas inventory.
+        (Service::ServiceQuotas, "DescribeInstanceTypes") => {
+            return "ec2:DescribeInstanceTypes".to_string();
+        }
         _ => api,
     };
     format!("{}:{action}", service.iam_prefix())
@@ -275,5 +318,34 @@ mod tests {
         // A snapshot of this release is left as it is.
         let new = super::parse(text.as_bytes(), "healthy.json").unwrap();
         assert!(new.standby.collection_errors.is_empty());
+    }
+
+    #[test]
+    fn services_a_snapshot_never_read_are_not_collected_rather_than_empty() {
+        use crate::vocab::Service;
+        let text = include_str!("../../fixtures/snapshots/healthy.json");
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        for site in ["primary", "standby"] {
+            let obj = v[site].as_object_mut().unwrap();
+            obj.remove("services");
+            for svc in ["rds", "dynamodb", "kms"] {
+                obj.remove(svc);
+            }
+        }
+        // A tag value naming a service is no inventory of it.
+        v["primary"]["ec2"]["instances"][0]["tags"]["app"] = "rds".into();
+        let old = super::parse(v.to_string().as_bytes(), "old.json").unwrap();
+        for site in [&old.primary, &old.standby] {
+            assert!(site.collected(Service::Ec2) && site.collected(Service::Acm));
+            assert!(!site.collected(Service::Rds));
+            assert!(!site.collected(Service::Dynamodb));
+            assert!(!site.collected(Service::Kms));
+        }
+        // Recorded services are kept as written.
+        let obj = v["standby"].as_object_mut().unwrap();
+        obj.insert("services".into(), serde_json::json!(["ec2"]));
+        let narrow = super::parse(v.to_string().as_bytes(), "narrow.json").unwrap();
+        assert_eq!(narrow.standby.services, vec![Service::Ec2]);
+        assert!(narrow.primary.collected(Service::S3));
     }
 }

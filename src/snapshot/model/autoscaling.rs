@@ -20,9 +20,17 @@ resource! {
         /// A legacy launch configuration, when the group uses one instead of a template.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub launch_configuration_name: Option<String>,
-        /// Instance types of a mixed instances policy's overrides.
+        /// Instance types of a mixed instances policy's overrides, in priority order (the first
+        /// is what a `prioritized` On-Demand allocation launches).
         #[serde(default)]
         pub instance_type_overrides: Vec<String>,
+        /// A mixed instances policy's `OnDemandBaseCapacity` (absent without a policy).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub on_demand_base_capacity: Option<i64>,
+        /// A mixed instances policy's `OnDemandPercentageAboveBaseCapacity` (absent without a
+        /// policy): the share of the capacity above the base that runs On-Demand, not Spot.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub on_demand_percentage_above_base: Option<i64>,
         pub min_size: i64,
         pub max_size: i64,
         pub desired_capacity: i64,
@@ -33,6 +41,9 @@ resource! {
         pub subnet_ids: Vec<String>,
         #[serde(default)]
         pub target_group_arns: Vec<String>,
+        /// Classic Load Balancers the group registers its instances with.
+        #[serde(default)]
+        pub load_balancer_names: Vec<String>,
         /// Names of suspended processes (`Launch`, `Terminate`, `HealthCheck`, ...).
         #[serde(default)]
         pub suspended_processes: Vec<String>,

@@ -22,8 +22,10 @@ resource! {
     pub struct ServiceQuota {
         pub service_code: String,
         pub quota_code: String,
-        /// The applied value (the default when never raised).
-        pub value: f64,
+        /// The applied value; absent when it could not be read (a collection error names the
+        /// quota, which is then unknown to the rules).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub unit: Option<String>,
         #[serde(default)]
