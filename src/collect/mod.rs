@@ -201,24 +201,49 @@ pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::R
             per_account(a, b, route53::collect)
         }),
         regional_stage(progress, Service::Rds, regional(Service::Rds), rds::collect),
-        regional_stage(progress, Service::Dynamodb, regional(Service::Dynamodb), dynamodb::collect),
-        regional_stage(progress, Service::Autoscaling, regional(Service::Autoscaling), autoscaling::collect),
-        regional_stage(progress, Service::Elbv2, regional(Service::Elbv2), elbv2::collect),
+        regional_stage(
+            progress,
+            Service::Dynamodb,
+            regional(Service::Dynamodb),
+            dynamodb::collect
+        ),
+        regional_stage(
+            progress,
+            Service::Autoscaling,
+            regional(Service::Autoscaling),
+            autoscaling::collect
+        ),
+        regional_stage(
+            progress,
+            Service::Elbv2,
+            regional(Service::Elbv2),
+            elbv2::collect
+        ),
         regional_stage(progress, Service::Acm, regional(Service::Acm), acm::collect),
         regional_stage(progress, Service::Kms, regional(Service::Kms), kms::collect),
-        regional_stage(progress, Service::SecretsManager, regional(Service::SecretsManager), secretsmanager::collect),
+        regional_stage(
+            progress,
+            Service::SecretsManager,
+            regional(Service::SecretsManager),
+            secretsmanager::collect
+        ),
     );
     // Quotas last: which instance types' vCPUs to look up depends on EC2 and Auto Scaling.
     let quotas = {
         let (a, b) = regional(Service::ServiceQuotas);
-        let types = |e: &Option<Outcome<crate::snapshot::Ec2Inventory>>,
-                     g: &Option<Outcome<crate::snapshot::AutoscalingInventory>>| {
-            servicequotas::instance_types(
-                e.as_ref().map(|(inv, _)| inv),
-                g.as_ref().map(|(inv, _)| inv),
-            )
-        };
-        let (tp, ts) = (types(&ec2.0, &asg.0), types(&ec2.1, &asg.1));
+        let types =
+            |e: &Option<Outcome<crate::snapshot::Ec2Inventory>>,
+             g: &Option<Outcome<crate::snapshot::AutoscalingInventory>>| {
+                servicequotas::instance_types(
+                    e.as_ref().map(|(inv, _)| inv),
+                    g.as_ref().map(|(inv, _)| inv),
+                )
+            };
+        let tp = types(&ec2.0, &asg.0);
+        // The standby also looks up the primary's types: its quota is judged against the
+        // capacity the primary runs.
+        let ts: std::collections::BTreeSet<String> =
+            types(&ec2.1, &asg.1).union(&tp).cloned().collect();
         tracked(progress, Service::ServiceQuotas, async {
             futures::join!(
                 per_site(a, |c| servicequotas::collect(c, &tp)),
