@@ -572,6 +572,15 @@ fn collection(out: &mut String, r: &Report) {
             plural(r.out_of_scope)
         );
     }
+    if !r.not_collected.is_empty() {
+        let list: Vec<String> = r.not_collected.iter().map(|s| code(s.as_str())).collect();
+        let _ = writeln!(
+            out,
+            "Not collected in this snapshot, so not judged: {} (a snapshot from an older drready \
+             or a narrower `scope.services`; collect a new one to judge them).\n",
+            list.join(", ")
+        );
+    }
     if !r.not_dr_data.is_empty() {
         let _ = writeln!(
             out,

@@ -46,6 +46,11 @@ pub struct Report {
     /// reason: not judged, listed so a reviewer can see what was set aside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_dr_data: Vec<crate::snapshot::dr_data::NotDrData>,
+    /// Services in scope that the snapshot never set out to read in one site or both (a snapshot
+    /// written before drready read them, or collected with a narrower `scope.services`): their
+    /// rules judged nothing, which says nothing about readiness.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_collected: Vec<crate::vocab::Service>,
     pub objectives: Objectives,
     /// Which workloads could fail over now: a verdict per workload with its blocking findings,
     /// and the blocking findings that belong to no workload.
@@ -247,6 +252,13 @@ impl Report {
             },
             out_of_scope,
             not_dr_data,
+            not_collected: config
+                .scope
+                .services
+                .iter()
+                .filter_map(|s| crate::vocab::Service::parse(s))
+                .filter(|s| !snapshot.primary.collected(*s) || !snapshot.standby.collected(*s))
+                .collect(),
             objectives: config.objectives.clone(),
             workloads,
             recovery_points,

@@ -370,6 +370,15 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
             r.out_of_scope
         );
     }
+    if !r.not_collected.is_empty() {
+        let list: Vec<&str> = r.not_collected.iter().map(|s| s.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "Not collected in this snapshot, so not judged: {} (a snapshot from an older drready \
+             or a narrower scope.services; collect a new one to judge them).",
+            list.join(", ")
+        );
+    }
     if !r.not_dr_data.is_empty() {
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
         for n in &r.not_dr_data {

@@ -123,6 +123,12 @@ pub struct Site {
     pub secretsmanager: SecretsManagerInventory,
     #[serde(default)]
     pub servicequotas: ServiceQuotasInventory,
+    /// The services drready set out to read for this site (the scope at collection time).
+    /// Snapshots written before drready recorded it leave it out; loading infers it from the
+    /// inventories the file holds, so a service a snapshot never looked at (one drready learned
+    /// later) is reported as not collected rather than as empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<Service>,
     /// Everything that could not be read. A service listed here is *unknown*, never "empty".
     #[serde(default)]
     pub collection_errors: Vec<CollectionError>,
