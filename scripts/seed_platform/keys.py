@@ -7,6 +7,9 @@ Healthy, per application APP:
     account the replica gets the alias ``alias/APP-data`` in the standby region too; with two
     accounts the standby account gets a key of its own with that alias. ``standby_key_arn`` is
     the key standby-site resources should use.
+  - a standby-site key ``alias/APP-replica``: the base estate's S3 replication (seed_moto.py,
+    ``replicate(rich=True)``) names it as the replica KMS key of its standby buckets, and a key
+    that standby data will be encrypted with must exist (DR-KMS-001).
   - a global table ``APP-sessions`` (pk/sk, GSI by-user, stream NEW_AND_OLD_IMAGES, SSE with the
     multi-Region key, the replica with the replica key) with point-in-time recovery on both sides.
   - a secret ``APP/db-credentials`` encrypted with the multi-Region key and replicated to the
@@ -132,6 +135,10 @@ def seed_app(c, ctx, app):
                                         Tags=_tags_kms(app))["KeyMetadata"]
         c.get("s", "kms").create_alias(AliasName=f"alias/{app}-data", TargetKeyId=k["KeyId"])
         standby_key = k["Arn"]
+
+    k = c.get("s", "kms").create_key(Description=f"{app} S3 replicas (standby)",
+                                    Tags=_tags_kms(app))["KeyMetadata"]
+    c.get("s", "kms").create_alias(AliasName=f"alias/{app}-replica", TargetKeyId=k["KeyId"])
 
     name = f"{app}-sessions"
     table = create_table(c.get("p", "dynamodb"), name, app, kms=arn)
