@@ -4,7 +4,8 @@
 //! observed recovery point is the age (against the snapshot's collection time) of the data the
 //! standby could restore: the newest AMI copy of an image the workload runs, the newest EBS
 //! snapshot copy of one of its volumes (aged by the source snapshot's start time), and whether its
-//! buckets replicate with Replication Time Control. Missing data stays `None` — never a guess.
+//! buckets replicate with Replication Time Control, and the newest standby copy of each of its
+//! databases ([`standby_copy_of_database`]). Missing data stays `None` — never a guess.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -33,12 +34,18 @@ pub struct RecoveryPoint {
     pub tier: String,
     pub images: CopyEvidence,
     pub snapshots: CopyEvidence,
+    /// Primary databases of the workload (RDS DB instances and Aurora clusters) and their
+    /// standby copies.
+    #[serde(default)]
+    pub databases: DatabaseEvidence,
     /// Buckets of the workload, and how many replicate to the standby with RTC.
     pub buckets: usize,
     pub buckets_replicated_with_rtc: usize,
     pub rpo_seconds: u64,
-    /// `Some(true)` when every volume has a standby copy no older than the RPO and every image
-    /// in use has a standby copy; `None` when the workload has neither volumes nor owned images.
+    /// `Some(true)` when every volume has a standby copy no older than the RPO, every image in
+    /// use has a standby copy, and every database has a standby copy (a snapshot copy no older
+    /// than the RPO, or a replica whose lag is unknown); `None` when the workload has no volumes,
+    /// owned images or databases.
     pub within_rpo: Option<bool>,
 }
 
@@ -111,6 +118,177 @@ pub fn standby_copy_of_volume(
     best
 }
 
+/// The primary databases of a workload and their standby copies.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DatabaseEvidence {
+    /// Primary databases: Aurora (and Multi-AZ) DB clusters, and DB instances that are neither
+    /// cluster members nor read replicas (DocumentDB and Neptune left out).
+    pub primary: usize,
+    /// How many of them have a standby copy of any kind.
+    pub copied: usize,
+    /// Copies whose recovery point the snapshot cannot tell: read replicas, global secondaries,
+    /// replica clusters and replicated automated backups (their lag is a CloudWatch metric, not
+    /// in the inventory; it is usually seconds to minutes).
+    pub lag_unknown: usize,
+    /// Age in seconds of the oldest among the newest snapshot copies of databases whose copy is
+    /// a snapshot; `None` when no database's copy is a snapshot.
+    pub newest_copy_age_seconds: Option<i64>,
+}
+
+/// The newest standby copy of a primary database.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct DatabaseCopy {
+    /// The standby copy: a DB instance, a DB cluster, a snapshot, or the replicated automated
+    /// backups' ARN.
+    pub arn: String,
+    /// `replica`, `global secondary`, `replica cluster`, `replicated automated backups` or
+    /// `snapshot copy`.
+    pub via: &'static str,
+    /// For a snapshot copy, when its data was captured; `None` for a live copy (lag unknown).
+    pub source_time: Option<DateTime<Utc>>,
+}
+
+/// Whether a primary-site DB instance or cluster is a primary database (as the DR-RDS rules
+/// define it in policies/lib/rds.rego).
+fn primary_instance(db: &crate::snapshot::DbInstance) -> bool {
+    db.db_cluster_identifier.is_none()
+        && db.read_replica_source.is_none()
+        && judged_engine(&db.engine, &db.status)
+}
+
+fn primary_cluster(db: &crate::snapshot::DbCluster) -> bool {
+    db.replication_source.is_none() && judged_engine(&db.engine, &db.status)
+}
+
+fn judged_engine(engine: &str, status: &str) -> bool {
+    !matches!(engine, "docdb" | "neptune") && status != "deleting"
+}
+
+/// Primary database ARN → its newest standby copy: a live copy first (a read replica naming it
+/// by ARN, a replica cluster, the standby cluster of its global database), else automated
+/// backups replicated to the standby region, else the snapshot copy holding the newest data
+/// (copied from the primary region with the database's identifier, paired with a snapshot of
+/// the database, or tagged by AWS Backup with the database as source). The same definition as
+/// the DR-RDS rules' (policies/lib/rds.rego).
+pub fn standby_copy_of_database(
+    snapshot: &Snapshot,
+    parity: &Parity,
+) -> BTreeMap<String, DatabaseCopy> {
+    let (p, s) = (&snapshot.primary, &snapshot.standby);
+    let mut best: BTreeMap<String, DatabaseCopy> = BTreeMap::new();
+    let mut live = |source: &str, arn: &str, via: &'static str| {
+        best.entry(source.to_string()).or_insert(DatabaseCopy {
+            arn: arn.to_string(),
+            via,
+            source_time: None,
+        });
+    };
+    for db in &s.rds.db_instances {
+        if let Some(src) = db
+            .read_replica_source
+            .as_deref()
+            .filter(|x| x.starts_with("arn:"))
+        {
+            live(src, &db.arn, "replica");
+        }
+    }
+    for c in &s.rds.db_clusters {
+        if let Some(src) = c
+            .replication_source
+            .as_deref()
+            .filter(|x| x.starts_with("arn:"))
+        {
+            live(src, &c.arn, "replica cluster");
+        }
+    }
+    let by_global: HashMap<&str, &str> = s
+        .rds
+        .db_clusters
+        .iter()
+        .filter_map(|c| Some((c.global_cluster_arn.as_deref()?, c.arn.as_str())))
+        .collect();
+    for c in &p.rds.db_clusters {
+        if let Some(copy) = c
+            .global_cluster_arn
+            .as_deref()
+            .and_then(|g| by_global.get(g))
+        {
+            live(&c.arn, copy, "global secondary");
+        }
+    }
+    for db in &p.rds.db_instances {
+        if let Some(a) = db
+            .automated_backup_replications
+            .iter()
+            .find(|a| a.split(':').nth(3) == Some(s.region.as_str()))
+        {
+            live(&db.arn, a, "replicated automated backups");
+        }
+    }
+
+    let key = |cluster: bool, id: &str| (cluster, id.to_lowercase());
+    let mut primary_dbs: HashMap<(bool, String), &str> = HashMap::new();
+    for db in &p.rds.db_instances {
+        primary_dbs.insert(key(false, &db.id), db.arn.as_str());
+    }
+    for db in &p.rds.db_clusters {
+        primary_dbs.insert(key(true, &db.id), db.arn.as_str());
+    }
+    let primary_snaps: HashMap<&str, &crate::snapshot::DbSnapshot> = p
+        .rds
+        .db_snapshots
+        .iter()
+        .map(|x| (x.arn.as_str(), x))
+        .collect();
+    let source_of = parity.primary_of();
+    for copy in &s.rds.db_snapshots {
+        let paired = source_of
+            .get(copy.arn.as_str())
+            .and_then(|a| primary_snaps.get(a));
+        let db = if copy.source_region.as_deref() == Some(p.region.as_str()) {
+            copy.source_identifier
+                .as_deref()
+                .and_then(|id| primary_dbs.get(&key(copy.cluster, id)).copied())
+        } else {
+            None
+        }
+        .or_else(|| {
+            let src = paired?;
+            primary_dbs
+                .get(&key(src.cluster, src.source_identifier.as_deref()?))
+                .copied()
+        })
+        .or_else(|| copy.tag("aws:backup:source-resource"));
+        let Some(db) = db else { continue };
+        let time = copy
+            .original_create_time
+            .or_else(|| {
+                copy.source_snapshot_arn
+                    .as_deref()
+                    .and_then(|a| primary_snaps.get(a))
+                    .and_then(|x| x.create_time)
+            })
+            .or_else(|| paired.and_then(|x| x.create_time))
+            .or(copy.create_time);
+        let Some(time) = time else { continue };
+        if best
+            .get(db)
+            .is_some_and(|b| b.source_time.is_none_or(|t| t >= time))
+        {
+            continue;
+        }
+        best.insert(
+            db.to_string(),
+            DatabaseCopy {
+                arn: copy.arn.clone(),
+                via: "snapshot copy",
+                source_time: Some(time),
+            },
+        );
+    }
+    best
+}
+
 fn age(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> Option<i64> {
     t.map(|t| (now - t).num_seconds())
 }
@@ -146,6 +324,21 @@ pub fn recovery_points(
         }
     }
     let standby_buckets: HashSet<&str> = s.s3.buckets.iter().map(|b| b.name.as_str()).collect();
+    let db_copies = standby_copy_of_database(snapshot, parity);
+    let primary_dbs: HashSet<&str> = p
+        .rds
+        .db_instances
+        .iter()
+        .filter(|d| primary_instance(d))
+        .map(|d| d.arn.as_str())
+        .chain(
+            p.rds
+                .db_clusters
+                .iter()
+                .filter(|c| primary_cluster(c))
+                .map(|c| c.arn.as_str()),
+        )
+        .collect();
 
     workloads
         .iter()
@@ -194,6 +387,28 @@ pub fn recovery_points(
                 copied,
                 newest_copy_age_seconds: newest,
             };
+            // Databases: per primary database, its newest standby copy.
+            let mut databases = DatabaseEvidence::default();
+            for arn in w
+                .primary
+                .databases
+                .iter()
+                .filter(|a| primary_dbs.contains(a.as_str()))
+            {
+                databases.primary += 1;
+                let Some(c) = db_copies.get(arn) else {
+                    continue;
+                };
+                databases.copied += 1;
+                match c.source_time {
+                    None => databases.lag_unknown += 1,
+                    Some(t) => {
+                        let a = (now - t).num_seconds();
+                        databases.newest_copy_age_seconds =
+                            Some(databases.newest_copy_age_seconds.map_or(a, |n| n.max(a)));
+                    }
+                }
+            }
             let buckets: Vec<&crate::snapshot::Bucket> = w
                 .primary
                 .buckets
@@ -213,13 +428,17 @@ pub fn recovery_points(
             // Within the RPO when every volume has a copy no older than the RPO and every
             // image in use has a copy (an image's age says nothing about data loss; how far
             // copies lag behind new images is rule DR-EC2-002's job).
-            let within_rpo = if tracked.is_empty() && owned.is_empty() {
+            let within_rpo = if tracked.is_empty() && owned.is_empty() && databases.primary == 0 {
                 None
             } else {
                 Some(
                     snapshots.copied == snapshots.primary
                         && images.copied == images.primary
+                        && databases.copied == databases.primary
                         && snapshots
+                            .newest_copy_age_seconds
+                            .is_none_or(|a| a <= rpo as i64)
+                        && databases
                             .newest_copy_age_seconds
                             .is_none_or(|a| a <= rpo as i64),
                 )
@@ -229,6 +448,7 @@ pub fn recovery_points(
                 tier: w.tier.clone(),
                 images,
                 snapshots,
+                databases,
                 buckets: buckets.len(),
                 buckets_replicated_with_rtc: rtc,
                 rpo_seconds: rpo,
