@@ -16,6 +16,8 @@ use crate::report::table::TableOptions;
 use crate::vocab::FailOn;
 
 mod diff;
+mod doctor;
+mod runbook;
 mod scan;
 
 /// Tells whether your AWS disaster-recovery standby region could take over if the primary
@@ -59,6 +61,16 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Read both sites from AWS (read-only) and write the snapshot file only.
     Snapshot(scan::SnapshotArgs),
+    /// Check that a scan could read everything: credentials, regions, the standby role and
+    /// every read permission (one cheap read-only call each), with the fix for each failure.
+    /// Exit 0 when all pass, 3 when a scan would be incomplete.
+    Doctor(doctor::DoctorArgs),
+    /// Write the failover and failback runbook of every workload (or `--workload NAME`) from a
+    /// snapshot file, or from both sites with `--live`: pre-flight checks, the exact AWS CLI
+    /// commands, blockers at the step they block, estimates against the RTO; as Markdown, JSON
+    /// or an ARC Region switch plan (CloudFormation). Runs none of the commands. Exit 0 when
+    /// every included workload is ready, 1 when one is not, 3 when inventory is incomplete.
+    Runbook(runbook::RunbookArgs),
     /// Print a shell completion script: `drready completions bash > /etc/bash_completion.d/drready`.
     Completions {
         /// The shell.
@@ -208,6 +220,7 @@ crate::vocab::vocab! {
     pub enum SchemaKind {
         Report = "report",
         Snapshot = "snapshot",
+        Runbook = "runbook",
     }
 }
 
@@ -220,6 +233,21 @@ pub struct Output {
 
 /// Parses `--format` values; at most one may go to stdout; every file's folder must exist.
 pub fn parse_outputs(specs: &[String]) -> Result<Vec<Output>> {
+    let outputs = parse_format_specs(specs, Format::parse, &Format::choices(), Format::Table)?;
+    Ok(outputs
+        .into_iter()
+        .map(|(format, path)| Output { format, path })
+        .collect())
+}
+
+/// Parses `--format NAME[=FILE]` values with a command's own formats (`md` is `markdown`); at
+/// most one may go to stdout; every file's folder must exist; none given is `default` on stdout.
+pub(crate) fn parse_format_specs<F>(
+    specs: &[String],
+    parse: impl Fn(&str) -> Option<F>,
+    choices: &str,
+    default: F,
+) -> Result<Vec<(F, Option<PathBuf>)>> {
     let mut outputs = Vec::new();
     for spec in specs {
         let (name, path) = match spec.split_once('=') {
@@ -227,13 +255,11 @@ pub fn parse_outputs(specs: &[String]) -> Result<Vec<Output>> {
             Some((n, _)) => bail!(Error::Usage(format!("--format {n}= needs a file name"))),
             None => (spec.as_str(), None),
         };
-        let format =
-            Format::parse(if name == "md" { "markdown" } else { name }).ok_or_else(|| {
-                Error::Usage(format!(
-                    "--format `{name}` is not a format; use one of {} (optionally =FILE)",
-                    Format::choices()
-                ))
-            })?;
+        let format = parse(if name == "md" { "markdown" } else { name }).ok_or_else(|| {
+            Error::Usage(format!(
+                "--format `{name}` is not a format; use one of {choices} (optionally =FILE)"
+            ))
+        })?;
         if let Some(p) = &path {
             let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
             if let Some(d) = dir.filter(|d| !d.is_dir()) {
@@ -244,15 +270,12 @@ pub fn parse_outputs(specs: &[String]) -> Result<Vec<Output>> {
                 )));
             }
         }
-        outputs.push(Output { format, path });
+        outputs.push((format, path));
     }
     if outputs.is_empty() {
-        outputs.push(Output {
-            format: Format::Table,
-            path: None,
-        });
+        outputs.push((default, None));
     }
-    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+    if outputs.iter().filter(|o| o.1.is_none()).count() > 1 {
         bail!(Error::Usage(
             "only one --format can go to stdout; give the others a file, e.g. --format json=report.json"
                 .into()
@@ -327,6 +350,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Init(args) => init(args, quiet),
         Command::Scan(args) => scan::scan(args, quiet),
         Command::Snapshot(args) => scan::snapshot(args, quiet),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Runbook(args) => runbook::run(args, quiet),
         Command::Policies(PoliciesCommand::List(args)) => list(args),
         Command::Policies(PoliciesCommand::Test(args)) => test(args),
         Command::Explain(args) => explain(args),
@@ -363,6 +388,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
             let text = match which {
                 SchemaKind::Snapshot => crate::schema::snapshot(),
                 SchemaKind::Report => crate::schema::report(),
+                SchemaKind::Runbook => crate::schema::runbook(),
             };
             print!("{text}");
             Ok(ExitStatus::Ready)

@@ -89,6 +89,27 @@ pub fn for_snapshot(incomplete: bool, allow_partial: bool) -> ExitStatus {
     }
 }
 
+/// `drready doctor`: 3 when a check failed (a scan would not read everything), else 0.
+pub fn for_doctor(failed_checks: usize) -> ExitStatus {
+    if failed_checks > 0 {
+        ExitStatus::Incomplete
+    } else {
+        ExitStatus::Ready
+    }
+}
+
+/// `drready runbook` (after writing it): 3 when inventory is incomplete (unless
+/// `--allow-partial`), else 1 when an included workload is not ready or unknown, else 0.
+pub fn for_runbook(incomplete: bool, allow_partial: bool, all_ready: bool) -> ExitStatus {
+    if incomplete && !allow_partial {
+        ExitStatus::Incomplete
+    } else if !all_ready {
+        ExitStatus::NotReady
+    } else {
+        ExitStatus::Ready
+    }
+}
+
 /// `drready policies test`: 1 when a test failed, else 0.
 pub fn for_policy_tests(failed: usize) -> ExitStatus {
     if failed > 0 {
@@ -197,6 +218,8 @@ mod tests {
         assert_eq!(for_snapshot(true, false), ExitStatus::Incomplete);
         assert_eq!(for_snapshot(true, true), ExitStatus::Ready);
         assert_eq!(for_policy_tests(1), ExitStatus::NotReady);
+        assert_eq!(for_doctor(1), ExitStatus::Incomplete);
+        assert_eq!(for_doctor(0), ExitStatus::Ready);
     }
 
     #[test]

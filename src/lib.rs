@@ -17,6 +17,7 @@ pub mod parity;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+pub mod runbook;
 pub mod schema;
 pub mod score;
 pub mod snapshot;

@@ -15,6 +15,24 @@ use crate::workload::WorkloadTags;
 
 /// Evaluates a snapshot with the given policies and configuration.
 pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> Result<Report> {
+    evaluate_all(snapshot, config, policies).map(|e| e.report)
+}
+
+/// What evaluation computed besides the report, for the runbook (`crate::runbook`): the scoped
+/// snapshot the report was built from, the workloads with their members, the failover groups.
+pub struct Evaluation<'a> {
+    pub report: Report,
+    pub snapshot: std::borrow::Cow<'a, Snapshot>,
+    pub workloads: Vec<crate::workload::Workload>,
+    pub failover: Vec<crate::parity::FailoverPair>,
+}
+
+/// [`evaluate`], keeping the stages' results the report does not carry.
+pub fn evaluate_all<'a>(
+    snapshot: &'a Snapshot,
+    config: &Config,
+    policies: &PolicySet,
+) -> Result<Evaluation<'a>> {
     let mut scope = Scope {
         tag: config.scope.scope_tag.clone(),
         services: config
@@ -38,17 +56,16 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
     // Every report is built from `scoped`, so redacted tag values reach no output format. It is
     // a copy only when tags are redacted or something is out of scope (a copy of a
     // 100k-resource snapshot costs ~0.2 s and ~200 MB).
-    let copy;
-    let (scoped, out_of_scope) =
+    let (scoped_cow, out_of_scope) =
         if config.scope.redact_tags.is_empty() && !scope.removes_any(snapshot) {
-            (snapshot, 0)
+            (std::borrow::Cow::Borrowed(snapshot), 0)
         } else {
             let mut owned = timed("copy", || snapshot.clone());
             owned.redact_tags(&config.scope.redact_tags);
             let removed = scope.apply(&mut owned) - not_dr_data.len();
-            copy = owned;
-            (&copy, removed)
+            (std::borrow::Cow::Owned(owned), removed)
         };
+    let scoped: &Snapshot = &scoped_cow;
     let opts = PairingOptions {
         pair_tag: config.pairing.pair_tag.clone(),
         rewriter: NameRewriter::new(
@@ -58,7 +75,7 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
         )
         .with_role_words(&config.pairing.role_words),
     };
-    let parity = timed("pair", || {
+    let mut parity = timed("pair", || {
         crate::parity::pair(&scoped.primary, &scoped.standby, &opts)
     });
     let workloads = timed("workloads", || {
@@ -125,6 +142,7 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
         scoped.is_incomplete(),
         unknown,
     );
+    let failover = std::mem::take(&mut parity.failover);
     let report = timed("report", || {
         Report::build(
             Evaluated {
@@ -143,7 +161,12 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, policies: &PolicySet) -> R
             gate,
         )
     });
-    Ok(report)
+    Ok(Evaluation {
+        report,
+        snapshot: scoped_cow,
+        workloads,
+        failover,
+    })
 }
 
 /// Runs one stage and logs how long it took (`DRREADY_LOG=drready=debug`).

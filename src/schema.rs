@@ -11,6 +11,11 @@ pub fn snapshot() -> String {
     render(schemars::schema_for!(crate::snapshot::Snapshot))
 }
 
+/// The JSON Schema of the runbook's JSON (`docs/runbook.schema.json`).
+pub fn runbook() -> String {
+    render(schemars::schema_for!(crate::runbook::Runbook))
+}
+
 fn render(schema: schemars::Schema) -> String {
     let mut s = serde_json::to_string_pretty(&schema).expect("a schema is JSON");
     s.push('\n');

@@ -88,7 +88,7 @@ pub struct SnapshotArgs {
     pub redact_tags: Vec<String>,
 }
 
-fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
+pub(super) fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
     fn set(slot: &mut Option<String>, v: &Option<String>) {
         if v.is_some() {
             slot.clone_from(v);
@@ -209,7 +209,7 @@ impl crate::collect::Progress for Bars {
 }
 
 /// Collects both sites, with progress on stderr when it is a terminal.
-fn collect(config: &Config, quiet: bool) -> Result<Snapshot> {
+pub(super) fn collect(config: &Config, quiet: bool) -> Result<Snapshot> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -242,11 +242,11 @@ fn collect(config: &Config, quiet: bool) -> Result<Snapshot> {
 }
 
 /// A site drready could not read at all (its identity is unknown), with what failed.
-struct Unreadable<'a> {
-    role: SiteRole,
-    region: &'a str,
-    code: &'a str,
-    message: &'a str,
+pub(super) struct Unreadable<'a> {
+    pub role: SiteRole,
+    pub region: &'a str,
+    pub code: &'a str,
+    pub message: &'a str,
 }
 
 fn unreadable(snapshot: &Snapshot) -> Vec<Unreadable<'_>> {
@@ -269,7 +269,7 @@ fn unreadable(snapshot: &Snapshot) -> Vec<Unreadable<'_>> {
 }
 
 /// The next step for a site that could not be read at all, from what failed.
-fn next_step(u: &Unreadable<'_>, site: &SiteConfig) -> String {
+pub(super) fn next_step(u: &Unreadable<'_>, site: &SiteConfig) -> String {
     let m = u.message.to_ascii_lowercase();
     let flag = format!("--{}-profile", u.role);
     let profile = site.profile.as_deref();
@@ -356,7 +356,7 @@ fn next_step(u: &Unreadable<'_>, site: &SiteConfig) -> String {
 
 /// Says, before anything else, which site could not be read at all and what to do. True when no
 /// site could be read: then there is nothing to judge and no report is rendered (exit 3).
-fn explain_unreadable(snapshot: &Snapshot, config: &Config) -> bool {
+pub(super) fn explain_unreadable(snapshot: &Snapshot, config: &Config) -> bool {
     let sites = unreadable(snapshot);
     for u in &sites {
         let site = match u.role {
