@@ -38,7 +38,8 @@ def count_call(model: Any, **_: Any) -> None:
 def clients(session: boto3.Session, endpoint: str, region: str) -> dict[str, Any]:
     config = Config(retries={"mode": "standard", "max_attempts": 5})
     out = {}
-    for service in ("sts", "ec2", "s3", "iam", "route53"):
+    for service in ("sts", "ec2", "s3", "iam", "route53", "rds", "dynamodb", "autoscaling",
+                    "elbv2", "acm", "kms", "secretsmanager", "service-quotas"):
         extra = {"s3": {"addressing_style": "path"}} if service == "s3" else {}
         c = session.client(service, endpoint_url=endpoint, region_name=region,
                            config=config.merge(Config(**extra)) if extra else config)
@@ -84,6 +85,9 @@ def ec2_inventory(ec2: Any) -> dict[str, list[Any]]:
                       for s in p["Subnets"]]
     inv["security_groups"] = [g for p in pages(ec2, "describe_security_groups", MaxResults=1000)
                               for g in p["SecurityGroups"]]
+    inv["key_pairs"] = ec2.describe_key_pairs()["KeyPairs"]
+    inv["prefix_lists"] = [x for p in pages(ec2, "describe_managed_prefix_lists", MaxResults=100)
+                           for x in p["PrefixLists"]]
     return inv
 
 
@@ -114,6 +118,7 @@ def bucket_details(s3: Any, name: str) -> dict[str, Any]:
             if e.response["Error"]["Code"] != absent:
                 raise
             detail[key] = None
+    detail["logging"] = s3.get_bucket_logging(Bucket=name).get("LoggingEnabled")
     return detail
 
 
@@ -153,6 +158,96 @@ def route53_inventory(r53: Any) -> dict[str, list[Any]]:
             "tags": tags}
 
 
+def platform_inventory(c: dict[str, Any], instance_types: set[str]) -> dict[str, list[Any]]:
+    """The platform services of one site, with the calls src/collect/ makes for them."""
+    inv: dict[str, list[Any]] = {}
+    rds = c["rds"]
+    inv["db_instances"] = [d for p in pages(rds, "describe_db_instances", MaxRecords=100)
+                           for d in p["DBInstances"]]
+    inv["db_clusters"] = [d for p in pages(rds, "describe_db_clusters", MaxRecords=100)
+                          for d in p["DBClusters"]]
+    inv["global_clusters"] = [g for p in pages(rds, "describe_global_clusters", MaxRecords=100)
+                              for g in p["GlobalClusters"]]
+    inv["db_snapshots"] = [x for p in pages(rds, "describe_db_snapshots", MaxRecords=100)
+                           for x in p["DBSnapshots"]]
+    inv["db_snapshots"] += [x for p in pages(rds, "describe_db_snapshots", MaxRecords=100,
+                                             SnapshotType="awsbackup")
+                            for x in p["DBSnapshots"]]
+    inv["db_snapshots"] += [x for p in pages(rds, "describe_db_cluster_snapshots", MaxRecords=100)
+                            for x in p["DBClusterSnapshots"]]
+
+    ddb = c["dynamodb"]
+    names = [n for p in pages(ddb, "list_tables", Limit=100) for n in p["TableNames"]]
+    inv["tables"] = []
+    for name in names:
+        table = ddb.describe_table(TableName=name)["Table"]
+        ddb.describe_continuous_backups(TableName=name)
+        ddb.list_tags_of_resource(ResourceArn=table["TableArn"])
+        inv["tables"].append(table)
+
+    asg = c["autoscaling"]
+    inv["groups"] = [g for p in pages(asg, "describe_auto_scaling_groups", MaxRecords=100)
+                     for g in p["AutoScalingGroups"]]
+    for g in inv["groups"]:
+        instance_types.update(o["InstanceType"] for o in g.get("MixedInstancesPolicy", {})
+                              .get("LaunchTemplate", {}).get("Overrides", [])
+                              if o.get("InstanceType"))
+
+    elb = c["elbv2"]
+    inv["load_balancers"] = [lb for p in pages(elb, "describe_load_balancers", PageSize=400)
+                             for lb in p["LoadBalancers"]]
+    inv["target_groups"] = [tg for p in pages(elb, "describe_target_groups", PageSize=400)
+                            for tg in p["TargetGroups"]]
+    for lb in inv["load_balancers"]:
+        for p in pages(elb, "describe_listeners", LoadBalancerArn=lb["LoadBalancerArn"],
+                       PageSize=400):
+            for listener in p["Listeners"]:
+                if listener["Protocol"] in ("HTTPS", "TLS"):
+                    pages(elb, "describe_listener_certificates",
+                          ListenerArn=listener["ListenerArn"], PageSize=400)
+    arns = ([lb["LoadBalancerArn"] for lb in inv["load_balancers"]]
+            + [tg["TargetGroupArn"] for tg in inv["target_groups"]])
+    for i in range(0, len(arns), 20):
+        elb.describe_tags(ResourceArns=arns[i:i + 20])
+
+    acm = c["acm"]
+    key_types = acm.meta.service_model.shape_for("KeyAlgorithm").enum
+    statuses = acm.meta.service_model.shape_for("CertificateStatus").enum
+    inv["certificates"] = [x for p in pages(acm, "list_certificates", MaxItems=1000,
+                                             Includes={"keyTypes": key_types},
+                                             CertificateStatuses=statuses)
+                           for x in p["CertificateSummaryList"]]
+    for cert in inv["certificates"]:
+        acm.describe_certificate(CertificateArn=cert["CertificateArn"])
+        acm.list_tags_for_certificate(CertificateArn=cert["CertificateArn"])
+
+    kms = c["kms"]
+    keys = [k for p in pages(kms, "list_keys", Limit=1000) for k in p["Keys"]]
+    pages(kms, "list_aliases", Limit=100)
+    inv["keys"] = []
+    for k in keys:
+        meta = kms.describe_key(KeyId=k["KeyArn"])["KeyMetadata"]
+        if meta.get("KeyManager") == "CUSTOMER":
+            pages(kms, "list_resource_tags", KeyId=k["KeyArn"], Limit=50)
+        inv["keys"].append(meta)
+
+    sm = c["secretsmanager"]
+    inv["secrets"] = [x for p in pages(sm, "list_secrets", MaxResults=100,
+                                       IncludePlannedDeletion=True)
+                      for x in p["SecretList"]]
+    for x in inv["secrets"]:
+        if not x.get("PrimaryRegion") and not x.get("DeletedDate"):
+            sm.describe_secret(SecretId=x["ARN"])
+
+    c["service-quotas"].get_service_quota(ServiceCode="ec2", QuotaCode="L-1216C47A")
+    wanted = sorted(t for t in instance_types if t)
+    for i in range(0, len(wanted), 100):
+        pages(c["ec2"], "describe_instance_types", MaxResults=100,
+              Filters=[{"Name": "instance-type", "Values": wanted[i:i + 100]}])
+    inv["quotas"] = [1]
+    return inv
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--endpoint", required=True)
@@ -170,11 +265,22 @@ def main() -> int:
                                   ("standby", args.standby_region)]}
     resources: Counter[str] = Counter()
     accounts_done: dict[str, list[tuple[str, str]]] = {}
+    primary_types: set[str] = set()
     for role, region in [("primary", args.primary_region), ("standby", args.standby_region)]:
         c = sites[role]
         account = c["sts"].get_caller_identity()["Account"]
-        for kind, items in ec2_inventory(c["ec2"]).items():
+        ec2 = ec2_inventory(c["ec2"])
+        for kind, items in ec2.items():
             resources[kind] += len(items)
+        # The instance types whose vCPUs the quota rule needs: the site's instances, templates
+        # and group overrides, and in the standby also the primary's.
+        types = {i.get("InstanceType", "") for i in ec2["instances"]}
+        types |= {v.get("LaunchTemplateData", {}).get("InstanceType", "")
+                  for v in ec2.get("launch_template_versions", [])}
+        types |= primary_types
+        for kind, items in platform_inventory(c, types).items():
+            resources[kind] += len(items)
+        primary_types = types
         if account not in accounts_done:
             accounts_done[account] = list_buckets(c["s3"])
             for kind, items in iam_inventory(c["iam"]).items():
