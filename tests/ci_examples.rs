@@ -1,9 +1,10 @@
 //! The CI recipes in docs/examples/ parse as YAML, contain the steps docs/ci.md promises, appear
-//! verbatim in docs/ci.md, and call drready only with flags it has.
+//! verbatim in docs/ci.md, give the drready Action (action.yml) only inputs it declares, and call
+//! drready only with flags it has; action.yml itself is checked and its drready step run.
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
 use yaml_rust2::{Yaml, YamlLoader};
@@ -104,6 +105,66 @@ fn in_ci_md(text: &str, name: &str) {
     );
 }
 
+/// The drready Action's metadata (action.yml at the repository root).
+fn action() -> (String, Yaml) {
+    let text = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    let mut docs = YamlLoader::load_from_str(&text).expect("action.yml is YAML");
+    (text, docs.remove(0))
+}
+
+/// Declared inputs of action.yml: name → required without a default.
+fn action_inputs() -> BTreeMap<String, bool> {
+    let (_, y) = action();
+    y["inputs"]
+        .as_hash()
+        .expect("inputs")
+        .iter()
+        .map(|(k, v)| {
+            let required = v["required"].as_bool().unwrap_or(false) && v["default"].is_badvalue();
+            (k.as_str().unwrap().to_string(), required)
+        })
+        .collect()
+}
+
+/// Checks every step that uses the drready Action: pinned to this version, only declared inputs,
+/// every required input given. Returns how many such steps there are.
+fn uses_of_the_action(steps: &[Yaml]) -> usize {
+    let inputs = action_inputs();
+    let version = env!("CARGO_PKG_VERSION");
+    let mut n = 0;
+    for st in steps {
+        let Some(uses) = st["uses"].as_str() else {
+            continue;
+        };
+        let Some(tag) = uses.strip_prefix("drready/drready@") else {
+            continue;
+        };
+        n += 1;
+        assert_eq!(tag, format!("v{version}"), "{uses}: pin this release");
+        let given: BTreeSet<String> = st["with"]
+            .as_hash()
+            .map(|h| h.keys().map(|k| k.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        for key in &given {
+            assert!(
+                inputs.contains_key(key),
+                "`with: {key}` is not an input of action.yml; inputs: {:?}",
+                inputs.keys()
+            );
+        }
+        for (name, required) in &inputs {
+            assert!(
+                !required || given.contains(name),
+                "required input {name} missing"
+            );
+        }
+        if let Some(v) = st["with"]["version"].as_str() {
+            assert_eq!(v, version, "with: version");
+        }
+    }
+    n
+}
+
 #[test]
 fn github_actions_workflow() {
     let (text, y) = load("github-actions.yml");
@@ -119,7 +180,15 @@ fn github_actions_workflow() {
     let job = &y["jobs"]["drready"];
     let steps = steps(job);
 
-    let creds = uses(steps, "aws-actions/configure-aws-credentials@");
+    let creds_at = steps
+        .iter()
+        .position(|st| {
+            st["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials@"))
+        })
+        .expect("OIDC credentials");
+    let creds = &steps[creds_at];
     assert!(
         creds["with"]["role-to-assume"].as_str().is_some(),
         "role via OIDC"
@@ -128,50 +197,262 @@ fn github_actions_workflow() {
         creds["with"]["aws-access-key-id"].is_badvalue(),
         "no stored keys"
     );
-
-    // The scan fails the job on the gate's exit code: no continue-on-error, no `|| true`.
-    let scan_at = steps
-        .iter()
-        .position(|st| {
-            st["run"]
-                .as_str()
-                .is_some_and(|r| r.contains("drready scan"))
-        })
-        .expect("a drready scan step");
-    let scan = &steps[scan_at];
-    assert!(scan["continue-on-error"].is_badvalue());
-    let run_text = scan["run"].as_str().unwrap();
-    assert!(!run_text.contains("|| true") && !run_text.contains("set +e"));
     assert!(
-        run_text.contains("--format sarif=drready.sarif"),
-        "{run_text}"
+        !text.contains("cargo install"),
+        "install the wheel, not from source"
     );
 
-    // The SARIF upload comes after the scan and runs even when the gate failed.
-    let upload_at = steps
+    // The Action scans after the credentials and fails the job on the gate's exit code: no
+    // continue-on-error.
+    assert_eq!(uses_of_the_action(steps), 1);
+    let scan_at = steps
         .iter()
         .position(|st| {
             st["uses"]
                 .as_str()
-                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+                .is_some_and(|u| u.starts_with("drready/drready@"))
         })
-        .expect("an upload-sarif step");
-    assert!(upload_at > scan_at);
-    let upload = &steps[upload_at];
-    assert_eq!(upload["with"]["sarif_file"].as_str(), Some("drready.sarif"));
+        .unwrap();
+    assert!(scan_at > creds_at);
+    let scan = &steps[scan_at];
+    assert!(scan["continue-on-error"].is_badvalue());
+    let formats = scan["with"]["formats"].as_str().expect("formats");
     assert!(
-        upload["if"]
-            .as_str()
-            .is_some_and(|c| c.contains("always()")),
-        "upload-sarif must run when the gate fails"
+        formats.contains("sarif") && formats.contains("markdown"),
+        "{formats}"
     );
     assert!(
         uses(steps, "actions/upload-artifact@")["if"]
             .as_str()
             .is_some_and(|c| c.contains("always()"))
     );
+}
 
-    flags_exist(&drready_calls(&scripts(job)));
+/// action.yml: a composite action whose scripts read inputs through the environment only, use
+/// only declared inputs and real drready flags, upload SARIF and write the summary also when the
+/// gate fails, expose the exit code and the score, and end with drready's exit code.
+#[test]
+fn the_action_is_consistent() {
+    let (text, y) = action();
+    assert_eq!(y["runs"]["using"].as_str(), Some("composite"));
+    let inputs = action_inputs();
+    assert_eq!(
+        y["inputs"]["version"]["default"].as_str(),
+        Some(env!("CARGO_PKG_VERSION")),
+        "the Action installs its own release by default"
+    );
+    // Every `inputs.NAME` anywhere in action.yml is a declared input.
+    for (at, _) in text.match_indices("inputs.") {
+        let name: String = text[at + "inputs.".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        assert!(
+            inputs.contains_key(&name),
+            "action.yml uses undeclared input `{name}`"
+        );
+    }
+    for output in [
+        "exit-code",
+        "score",
+        "verdict",
+        "sarif-file",
+        "markdown-file",
+    ] {
+        assert!(!y["outputs"][output].is_badvalue(), "output {output}");
+    }
+    let steps = y["runs"]["steps"].as_vec().expect("steps");
+    for st in steps {
+        let Some(run) = st["run"].as_str() else {
+            continue;
+        };
+        assert_eq!(st["shell"].as_str(), Some("bash"), "{run}");
+        // Inputs reach scripts through `env:`, never pasted into the script (injection).
+        assert!(!run.contains("${{"), "expression inside a script:\n{run}");
+        let check = std::process::Command::new("bash")
+            .args(["-n", "-c", run])
+            .output()
+            .expect("bash");
+        assert!(
+            check.status.success(),
+            "bash -n: {}\n{run}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    // The drready step's flags exist.
+    let script = run_step();
+    let (_, scan_help, _) = run(&["scan", "--help"]);
+    let (_, evaluate_help, _) = run(&["evaluate", "--help"]);
+    let flags: BTreeSet<&str> = script
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '"')
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(|w| w.split('=').next().unwrap())
+        .collect();
+    assert!(flags.contains("--format"), "{flags:?}");
+    for flag in flags {
+        assert!(
+            scan_help.contains(&format!("{flag} ")) || evaluate_help.contains(&format!("{flag} ")),
+            "action.yml passes {flag}, which drready has not"
+        );
+    }
+    let upload = uses(steps, "github/codeql-action/upload-sarif@");
+    assert!(upload["if"].as_str().unwrap().contains("always()"));
+    let summary = steps
+        .iter()
+        .find(|st| {
+            st["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("GITHUB_STEP_SUMMARY"))
+        })
+        .expect("a job summary step");
+    assert!(summary["if"].as_str().unwrap().contains("always()"));
+    let last = steps.last().unwrap();
+    assert!(last["run"].as_str().unwrap().contains("exit \"$CODE\""));
+    assert_eq!(
+        last["env"]["CODE"].as_str(),
+        Some("${{ steps.drready.outputs.exit-code }}")
+    );
+}
+
+/// The script of action.yml's step that runs drready.
+fn run_step() -> String {
+    let (_, y) = action();
+    y["runs"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .find(|st| st["id"].as_str() == Some("drready"))
+        .and_then(|st| st["run"].as_str())
+        .expect("a step with id drready")
+        .to_string()
+}
+
+/// Runs action.yml's drready step as the runner would (bash, INPUT_* from `env:`, GITHUB_OUTPUT)
+/// with the built binary on PATH: its outputs.
+fn run_action_step(inputs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("github_output");
+    std::fs::write(&output, "").unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_drready"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let (_, y) = action();
+    let step = y["runs"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .find(|st| st["id"].as_str() == Some("drready"))
+        .unwrap()
+        .clone();
+    let mut cmd = std::process::Command::new("bash");
+    cmd.args(["-c", &run_step()])
+        .current_dir(root())
+        .env("PATH", path)
+        .env("GITHUB_OUTPUT", &output)
+        .env("NO_COLOR", "1")
+        .env_remove("DRREADY_CONFIG");
+    // Every env var of the step, empty unless given: as the runner sets them from the defaults.
+    for (k, v) in step["env"].as_hash().unwrap() {
+        let var = k.as_str().unwrap();
+        let expr = v.as_str().unwrap();
+        let input = expr
+            .trim_start_matches("${{ inputs.")
+            .trim_end_matches(" }}");
+        let default = y["inputs"][input]["default"].as_str().unwrap_or("");
+        let given = inputs.iter().find(|(n, _)| *n == input).map(|(_, v)| *v);
+        let value = given.unwrap_or(default).to_string();
+        let value = if input == "output-dir" {
+            dir.path().join(value).display().to_string()
+        } else {
+            value
+        };
+        cmd.env(var, value);
+    }
+    let out = cmd.output().expect("bash");
+    assert!(
+        out.status.success(),
+        "the step itself must not fail: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut outputs: BTreeMap<String, String> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for key in ["sarif-file", "markdown-file", "json-file"] {
+        if let Some(f) = outputs.get(key) {
+            let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+            outputs.insert(format!("{key}-bytes"), size.to_string());
+        }
+    }
+    outputs.insert(
+        "junit-bytes".into(),
+        std::fs::metadata(dir.path().join("drready-report/drready-junit.xml"))
+            .map(|m| m.len())
+            .unwrap_or(0)
+            .to_string(),
+    );
+    outputs
+}
+
+#[test]
+fn the_action_runs_drready_and_exposes_its_verdict() {
+    let example = snapshot("example");
+    let out = run_action_step(&[
+        ("snapshot", example.to_str().unwrap()),
+        ("formats", "sarif, markdown junit"),
+    ]);
+    let (code, report) = report_json(&example, &[]);
+    assert_eq!(out["exit-code"], code.to_string(), "{out:?}");
+    assert_eq!(out["exit-code"], "1");
+    assert_eq!(
+        out["score"],
+        report["score"]["overall"].to_string(),
+        "{out:?}"
+    );
+    assert_eq!(out["verdict"], "not_ready");
+    for key in [
+        "sarif-file-bytes",
+        "markdown-file-bytes",
+        "json-file-bytes",
+        "junit-bytes",
+    ] {
+        assert!(out[key].parse::<u64>().unwrap() > 0, "{key}: {out:?}");
+    }
+
+    let healthy = snapshot("healthy");
+    let out = run_action_step(&[("snapshot", healthy.to_str().unwrap()), ("formats", "json")]);
+    assert_eq!(out["exit-code"], "0", "{out:?}");
+    assert_eq!(out["score"], "100.0");
+    assert!(!out.contains_key("sarif-file"), "{out:?}");
+
+    // A gate input reaches drready.
+    let out = run_action_step(&[
+        ("snapshot", healthy.to_str().unwrap()),
+        ("fail-under", "101"),
+    ]);
+    assert_eq!(
+        out["exit-code"], "2",
+        "--fail-under 101 is a usage error: {out:?}"
+    );
+
+    let out = run_action_step(&[("snapshot", healthy.to_str().unwrap()), ("formats", "pdf")]);
+    assert_eq!(out["exit-code"], "2", "{out:?}");
+    let out = run_action_step(&[
+        ("snapshot", healthy.to_str().unwrap()),
+        ("primary-region", "us-east-1"),
+    ]);
+    assert_eq!(
+        out["exit-code"], "2",
+        "site inputs with a snapshot: {out:?}"
+    );
 }
 
 #[test]
@@ -219,23 +500,42 @@ fn monthly_audit_workflow() {
     assert_eq!(cron.split_whitespace().count(), 5);
     assert_eq!(cron.split_whitespace().nth(2), Some("1"), "monthly: {cron}");
     let job = &y["jobs"]["audit"];
+    let steps = steps(job);
+    assert_eq!(uses_of_the_action(steps), 1);
+    let audit = uses(steps, "drready/drready@");
+    let formats = audit["with"]["formats"].as_str().unwrap();
+    assert!(
+        formats.contains("markdown") && formats.contains("json"),
+        "{formats}"
+    );
+    assert_eq!(audit["with"]["allow-partial"].as_str(), Some("true"));
     let all = scripts(job).join("\n");
     for needle in [
         "--previous previous.json",
-        "--format markdown=audit.md",
-        "--format json=audit.json",
+        "drready-report/drready.md",
         "latest.json",
     ] {
         assert!(all.contains(needle), "{needle} missing in:\n{all}");
     }
-    // The archive step comes before the verdict, so a failing audit is still archived.
-    let steps = steps(job);
-    let pos = |needle: &str| {
-        steps
-            .iter()
-            .position(|st| st["run"].as_str().is_some_and(|r| r.contains(needle)))
-            .unwrap_or_else(|| panic!("no step runs {needle}"))
-    };
-    assert!(pos("aws s3 cp audit.md") < pos("exit \""));
-    flags_exist(&drready_calls(&scripts(job)));
+    // The archive step comes after the audit and runs when the Action failed the gate, so a
+    // failing audit is still archived.
+    let audit_at = steps
+        .iter()
+        .position(|st| st["id"].as_str() == Some("audit"))
+        .unwrap();
+    let archive_at = steps
+        .iter()
+        .position(|st| {
+            st["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("aws s3 cp drready-report"))
+        })
+        .expect("an archive step");
+    assert!(archive_at > audit_at);
+    assert!(
+        steps[archive_at]["if"]
+            .as_str()
+            .unwrap()
+            .contains("always()")
+    );
 }

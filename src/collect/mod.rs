@@ -14,6 +14,7 @@
 mod acm;
 mod autoscaling;
 mod client;
+pub mod doctor;
 mod dynamodb;
 mod ec2;
 mod ec2_templates;

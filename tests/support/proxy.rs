@@ -13,8 +13,8 @@
 //! arrival order, so concurrent scans inject the same faults run after run.
 //!
 //! Every request is recorded ([`Record`]): service, region, operation (EC2/IAM/STS: the form
-//! body's `Action=`; S3: method + path/query; Route 53: the REST path), and whether it was
-//! forwarded or answered by a fault.
+//! body's `Action=`; JSON protocols: `X-Amz-Target`; S3: method + path/query; Route 53: the REST
+//! path), and whether it was forwarded or answered by a fault.
 //!
 //! Used in-process by tests (`Proxy::builder(upstream).rule(..).start()`) and as a command by
 //! `examples/fault_proxy.rs` (benchmarks with added latency), which includes this file.
@@ -828,6 +828,12 @@ fn classify(req: &Request) -> Call {
                     .iter()
                     .find(|(k, _)| k == "Action")
                     .map(|(_, v)| v.clone())
+            })
+            // JSON protocols (DynamoDB, KMS, ACM, ...): `X-Amz-Target: Prefix_Version.Operation`.
+            .or_else(|| {
+                req.header("x-amz-target")
+                    .and_then(|t| t.rsplit('.').next())
+                    .map(str::to_string)
             })
             .unwrap_or(fallback),
     };
