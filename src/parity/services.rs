@@ -194,6 +194,25 @@ fn cloudformation_stem(name: &str) -> Option<&str> {
     ok.then_some(stem)
 }
 
+/// An Auto Scaling group's service identity: `eks/CLUSTER/NODEGROUP` (tags `eks:cluster-name`,
+/// `eks:nodegroup-name`) or `eb/ENVIRONMENT` (tag `elasticbeanstalk:environment-name`), the
+/// primary's rewritten into the standby's names.
+fn managed_group_keys(
+    g: &crate::snapshot::AutoScalingGroup,
+    rewrite: Option<&super::NameRewriter>,
+) -> Vec<String> {
+    let tag = |k: &str| g.tags.get(k).filter(|v| !v.is_empty());
+    let name = |v: &str| rewrite.map_or_else(|| v.to_string(), |r| r.rewrite(v));
+    let mut keys = Vec::new();
+    if let (Some(cluster), Some(group)) = (tag("eks:cluster-name"), tag("eks:nodegroup-name")) {
+        keys.push(format!("eks/{}/{}", name(cluster), name(group)));
+    }
+    if let Some(env) = tag("elasticbeanstalk:environment-name") {
+        keys.push(format!("eb/{}", name(env)));
+    }
+    keys
+}
+
 #[cfg(test)]
 mod load_balancing_tests {
     use super::*;
@@ -288,21 +307,114 @@ mod load_balancing_tests {
     }
 }
 
-/// An Auto Scaling group's service identity: `eks/CLUSTER/NODEGROUP` (tags `eks:cluster-name`,
-/// `eks:nodegroup-name`) or `eb/ENVIRONMENT` (tag `elasticbeanstalk:environment-name`), the
-/// primary's rewritten into the standby's names.
-fn managed_group_keys(
-    g: &crate::snapshot::AutoScalingGroup,
-    rewrite: Option<&super::NameRewriter>,
-) -> Vec<String> {
-    let tag = |k: &str| g.tags.get(k).filter(|v| !v.is_empty());
-    let name = |v: &str| rewrite.map_or_else(|| v.to_string(), |r| r.rewrite(v));
-    let mut keys = Vec::new();
-    if let (Some(cluster), Some(group)) = (tag("eks:cluster-name"), tag("eks:nodegroup-name")) {
-        keys.push(format!("eks/{}/{}", name(cluster), name(group)));
+#[cfg(test)]
+mod capacity_tests {
+    use super::*;
+    use crate::snapshot::{AutoScalingGroup, Site, Tags};
+
+    fn group(region: &str, name: &str, tags: &[(&str, &str)]) -> AutoScalingGroup {
+        AutoScalingGroup {
+            arn: format!(
+                "arn:aws:autoscaling:{region}:1:autoScalingGroup:x:autoScalingGroupName/{name}"
+            ),
+            id: name.into(),
+            name: name.into(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Tags>(),
+            region: region.into(),
+            account: "1".into(),
+            launch_template: None,
+            launch_configuration_name: None,
+            instance_type_overrides: Vec::new(),
+            on_demand_base_capacity: None,
+            on_demand_percentage_above_base: None,
+            min_size: 0,
+            max_size: 2,
+            desired_capacity: 1,
+            availability_zones: Vec::new(),
+            subnet_ids: Vec::new(),
+            target_group_arns: Vec::new(),
+            load_balancer_names: Vec::new(),
+            suspended_processes: Vec::new(),
+            health_check_type: None,
+            status: None,
+            instance_ids: Vec::new(),
+        }
     }
-    if let Some(env) = tag("elasticbeanstalk:environment-name") {
-        keys.push(format!("eb/{}", name(env)));
+
+    #[test]
+    fn eks_and_beanstalk_groups_pair_by_their_service_names() {
+        let opts = PairingOptions {
+            pair_tag: "dr:pair".into(),
+            rewriter: super::super::NameRewriter::new("us-east-1", "us-west-2", &[]),
+        };
+        let mut p = Site::default();
+        let mut s = Site::default();
+        p.autoscaling.groups = vec![
+            group(
+                "us-east-1",
+                "eks-ng-web-1a2b3c4d-0000",
+                &[
+                    ("eks:cluster-name", "prod-use1"),
+                    ("eks:nodegroup-name", "ng-web"),
+                ],
+            ),
+            group(
+                "us-east-1",
+                "awseb-e-abc123-stack-AWSEBAutoScalingGroup-1XYZ",
+                &[("elasticbeanstalk:environment-name", "shop-us-east-1")],
+            ),
+            group(
+                "us-east-1",
+                "eks-ng-api-5e6f-0000",
+                &[("eks:cluster-name", "x")],
+            ),
+        ];
+        s.autoscaling.groups = vec![
+            group(
+                "us-west-2",
+                "awseb-e-def456-stack-AWSEBAutoScalingGroup-9QRS",
+                &[("elasticbeanstalk:environment-name", "shop-us-west-2")],
+            ),
+            group(
+                "us-west-2",
+                "eks-ng-web-9f8e7d6c-1111",
+                &[
+                    ("eks:cluster-name", "prod-usw2"),
+                    ("eks:nodegroup-name", "ng-web"),
+                ],
+            ),
+        ];
+        let results = pair(&p, &s, &opts);
+        let groups = results
+            .iter()
+            .find(|r| {
+                r.pairs
+                    .iter()
+                    .any(|x| x.kind == ResourceKind::AutoScalingGroup)
+                    || r.missing
+                        .iter()
+                        .any(|x| x.kind == ResourceKind::AutoScalingGroup)
+            })
+            .expect("the Auto Scaling result");
+        let got: Vec<(&str, &str)> = groups
+            .pairs
+            .iter()
+            .map(|x| (x.primary_id.as_str(), x.standby_id.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("eks-ng-web-1a2b3c4d-0000", "eks-ng-web-9f8e7d6c-1111"),
+                (
+                    "awseb-e-abc123-stack-AWSEBAutoScalingGroup-1XYZ",
+                    "awseb-e-def456-stack-AWSEBAutoScalingGroup-9QRS"
+                ),
+            ]
+        );
+        assert_eq!(groups.missing.len(), 1);
+        assert_eq!(groups.missing[0].id, "eks-ng-api-5e6f-0000");
     }
-    keys
 }
