@@ -5,13 +5,16 @@ use super::{KindResult, Matching, PairingOptions, Strategy, unscoped};
 use crate::snapshot::{Resource, Site};
 use crate::vocab::ResourceKind;
 
+/// Lineage keys of a resource (a primary's, a standby's).
+type LineageKeys<'a, R> = &'a dyn Fn(&R) -> Vec<String>;
+
 /// Tag, names, `lineage` (when given), then generated names.
 fn matched<R: Resource>(
     kind: ResourceKind,
     primary: &[R],
     standby: &[R],
     opts: &PairingOptions,
-    lineage: Option<(&dyn Fn(&R) -> Vec<String>, &dyn Fn(&R) -> Vec<String>)>,
+    lineage: Option<(LineageKeys<'_, R>, LineageKeys<'_, R>)>,
 ) -> KindResult {
     let mut m = Matching::new(kind, primary, standby);
     m.tag(&opts.pair_tag);
