@@ -13,7 +13,8 @@ pub struct DynamodbInventory {
 resource! {
     /// A DynamoDB table; `id` and `name` are the table name.
     pub struct Table {
-        /// `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`, `INACCESSIBLE_ENCRYPTION_CREDENTIALS`, ...
+        /// `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`, `INACCESSIBLE_ENCRYPTION_CREDENTIALS`, ...;
+        /// `UNKNOWN` when DescribeTable failed (a collection error names the table).
         pub status: String,
         #[serde(default)]
         pub key_schema: Vec<KeyElement>,
@@ -45,7 +46,18 @@ resource! {
 }
 
 /// One attribute of a key schema.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub struct KeyElement {
     pub attribute_name: String,
     /// `HASH` or `RANGE`.

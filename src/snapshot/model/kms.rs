@@ -12,13 +12,17 @@ pub struct KmsInventory {
 }
 
 resource! {
-    /// A KMS key of the site's region; `id` is the key id (`mrk-...` for multi-Region keys),
-    /// `name` its first alias without `alias/` (or empty).
+    /// A KMS key of the site's region, AWS managed keys included; `id` is the key id (`mrk-...`
+    /// for multi-Region keys), `name` its first customer alias without `alias/` (an AWS managed
+    /// key's `aws/...` alias when it has no other; empty without alias). Tags are read for
+    /// customer managed keys only.
     pub struct KmsKey {
         /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, `PendingReplicaDeletion`,
-        /// `Unavailable`, `Creating`, `Updating`.
+        /// `Unavailable`, `Creating`, `Updating`; `Unknown` when DescribeKey failed (a collection
+        /// error names the key).
         pub key_state: String,
-        /// `AWS` (AWS managed keys such as `aws/s3`) or `CUSTOMER`.
+        /// `AWS` (AWS managed keys such as `aws/s3`) or `CUSTOMER`; `Unknown` when DescribeKey
+        /// failed.
         pub key_manager: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key_usage: Option<String>,
