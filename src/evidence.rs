@@ -165,7 +165,9 @@ fn judged_engine(engine: &str, status: &str) -> bool {
 }
 
 /// Primary database ARN → its newest standby copy: a live copy first (a read replica naming it
-/// by ARN, a replica cluster, the standby cluster of its global database), else automated
+/// by ARN, a replica cluster, the standby cluster of its global database; with the standby in
+/// another account, a replica or secondary the primary lists in its own account's standby
+/// region), else automated
 /// backups replicated to the standby region, else the snapshot copy holding the newest data
 /// (copied from the primary region with the database's identifier, paired with a snapshot of
 /// the database, or tagged by AWS Backup with the database as source). The same definition as
@@ -214,6 +216,28 @@ pub fn standby_copy_of_database(
             .and_then(|g| by_global.get(g))
         {
             live(&c.arn, copy, "global secondary");
+        }
+    }
+    // With the standby in another account, the copies the primary declares in its own account's
+    // standby region (RDS has no cross-account replicas).
+    let remote = |arn: &&String| {
+        let mut parts = arn.split(':').skip(3);
+        parts.next() == Some(s.region.as_str()) && parts.next() != Some(s.account.as_str())
+    };
+    for db in &p.rds.db_instances {
+        if let Some(a) = db.read_replicas.iter().find(remote) {
+            live(&db.arn, a, "replica");
+        }
+    }
+    for c in &p.rds.db_clusters {
+        let mut members = p
+            .rds
+            .global_clusters
+            .iter()
+            .filter(|g| c.global_cluster_arn.as_deref() == Some(g.arn.as_str()))
+            .flat_map(|g| g.members.iter().map(|m| &m.db_cluster_arn));
+        if let Some(a) = members.find(remote) {
+            live(&c.arn, a, "global secondary");
         }
     }
     for db in &p.rds.db_instances {

@@ -13,6 +13,7 @@ metadata := {
 		"A database is the one piece of the estate that cannot be rebuilt from code: when the primary region fails, the standby has nothing to promote and nothing to restore, and the application comes back empty or not at all.",
 		"For a warm-standby workload only a live replica or global secondary counts, since restoring a snapshot takes far longer than a warm standby's recovery time.",
 		"Aurora member instances are judged through their cluster; read replicas, DocumentDB and Neptune are not judged here. Pairing follows lineage (the replica's source ARN, the global database), whatever the names.",
+		"With the standby in another account, a replica or global secondary in the primary account's standby region (RDS has no cross-account replicas) counts as a copy: the primary lists it.",
 	]),
 	"remediation": "Create a cross-region read replica (RDS) or add a secondary region to an Aurora global database; for pilot-light or backup-and-restore tiers, replicate automated backups or copy snapshots to the standby region at least as often as the RPO.",
 	"remediation_detail": concat("\n", [
@@ -58,6 +59,7 @@ tier_note(db) := " (warm-standby workload: only a live copy counts)" if lib.db_w
 deny contains finding if {
 	some db in lib.primary_databases
 	count(lib.live_copies_of(db)) == 0
+	count(lib.remote_copies_of(db)) == 0
 	no_lower_tier_copy(db)
 	finding := {
 		"resource": db.arn,

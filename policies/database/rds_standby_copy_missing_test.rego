@@ -127,3 +127,29 @@ test_stopped_primary_still_counts if {
 	d := t_input({"db_instances": [db]}, {})
 	count(deny) == 1 with input as d
 }
+
+test_replica_in_the_primary_account_counts_with_a_standby_account if {
+	db := testlib.rds_instance("primary", "orders", {"read_replicas": ["arn:aws:rds:us-west-2:111111111111:db:orders-dr"]})
+	d := testlib.rds_input({"db_instances": [db]}, {}, {"standby": {"account": "222222222222", "region": "us-west-2", "rds": {}}})
+	count(deny) == 0 with input as d
+	applicable == {db.arn} with input as d
+}
+
+test_global_secondary_in_the_primary_account_counts_with_a_standby_account if {
+	g := testlib.rds_global_arn("ledger-global")
+	primary := testlib.rds_cluster("primary", "ledger", {"global_cluster_arn": g})
+	secondary_arn := "arn:aws:rds:us-west-2:111111111111:cluster:ledger-dr"
+	global := {"arn": g, "id": "ledger-global", "name": "ledger-global", "region": "global", "account": "111111111111", "engine": "aurora-postgresql", "status": "available", "members": [
+		{"db_cluster_arn": primary.arn, "is_writer": true, "readers": [secondary_arn]},
+		{"db_cluster_arn": secondary_arn, "is_writer": false, "readers": []},
+	]}
+	d := testlib.rds_input({"db_clusters": [primary], "global_clusters": [global]}, {}, {"standby": {"account": "222222222222", "region": "us-west-2", "rds": {}}})
+	count(deny) == 0 with input as d
+	applicable == {primary.arn} with input as d
+}
+
+test_replica_in_a_third_region_is_no_copy if {
+	db := testlib.rds_instance("primary", "orders", {"read_replicas": ["arn:aws:rds:eu-west-1:111111111111:db:orders-eu"]})
+	d := testlib.rds_input({"db_instances": [db]}, {}, {"standby": {"account": "222222222222", "region": "us-west-2", "rds": {}}})
+	count(deny) == 1 with input as d
+}

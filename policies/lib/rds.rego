@@ -59,6 +59,29 @@ live_copies_of(db) := {c | some c in db_live_copies[db.arn]} | {c |
 	some c in db_global_members[db.global_cluster_arn]
 }
 
+# Copies in the standby region that the primary database itself declares but the standby site
+# does not hold (ARNs): with the standby in another account, a cross-region read replica or a
+# global database's secondary cluster lives in the primary's account (RDS has no cross-account
+# replicas), out of the standby site's inventory. They count as copies; their status, class and
+# key cannot be judged.
+remote_copies_of(db) := {arn |
+	some arn in object.get(db, "read_replicas", [])
+	remote_copy(arn)
+} | {arn |
+	is_set(db.global_cluster_arn)
+	some g in input.primary.rds.global_clusters
+	g.arn == db.global_cluster_arn
+	some member in g.members
+	arn := member.db_cluster_arn
+	remote_copy(arn)
+}
+
+remote_copy(arn) if {
+	startswith(arn, "arn:")
+	split(arn, ":")[3] == input.standby.region
+	split(arn, ":")[4] != input.standby.account
+}
+
 # Statuses in which a standby replica or cluster can be promoted or take over. Anything else
 # (creating, stopped, stopping, starting, storage-full, incompatible-*, failed,
 # inaccessible-encryption-credentials*, restore-error, deleting, ...) cannot now.
@@ -141,12 +164,11 @@ backup_replications_of(db) := [a |
 	split(a, ":")[3] == input.standby.region
 ]
 
+# Workload name -> tier.
+db_workload_tiers := {w.name: w.tier | some w in input.workloads}
+
 # The tiers of the workloads a primary database belongs to.
-db_tiers(db) := {w.tier |
-	some name in object.get(input.workload_of, db.arn, [])
-	some w in input.workloads
-	w.name == name
-}
+db_tiers(db) := {db_workload_tiers[name] | some name in object.get(input.workload_of, db.arn, [])}
 
 # A database of a warm-standby workload (or, in no workload, under a warm-standby default tier):
 # only a live replica or global secondary is a standby copy for it.
