@@ -1399,7 +1399,7 @@ print(json.dumps(out))
 fn live_preflight_commands_succeed_against_moto() {
     support::moto::fake_aws_env();
     let moto = support::moto::Moto::start();
-    moto.seed(&["--apps", "3"]);
+    moto.seed(&["--apps", "3", "--platform"]);
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snapshot.json");
     let (code, _, err) = support::moto::drready(&[
@@ -1439,9 +1439,37 @@ fn live_preflight_commands_succeed_against_moto() {
         "ec2 describe-images",
         "route53 get-health-check-status",
         "service-quotas get-service-quota",
+        // --platform
+        "rds describe-db-instances",
+        "rds describe-global-clusters",
+        "dynamodb describe-table",
+        "autoscaling describe-auto-scaling-groups",
+        "secretsmanager describe-secret",
     ] {
         assert!(ops.contains(op), "no `{op}` among {ops:?}");
     }
+    // `--live` reads the same estate and writes the same commands.
+    let (code, live, err) = support::moto::drready(&[
+        "runbook",
+        "--live",
+        "--primary-region",
+        "us-east-1",
+        "--standby-region",
+        "us-west-2",
+        "--endpoint-url",
+        &moto.endpoint,
+        "--allow-partial",
+        "--format",
+        "json",
+    ]);
+    assert!(code <= 1, "runbook --live exit {code}: {err}");
+    let live: Value = serde_json::from_str(&live).unwrap();
+    let live_pre: Vec<Vec<String>> = commands(&live)
+        .into_iter()
+        .filter(|(section, _, _)| section == "preflight")
+        .map(|(_, _, c)| strings(&c["argv"]).into_iter().map(String::from).collect())
+        .collect();
+    assert_eq!(live_pre, pre, "--live and the snapshot disagree");
     let list = dir.path().join("commands.json");
     std::fs::write(&list, serde_json::to_string(&pre).unwrap()).unwrap();
     let script = dir.path().join("run.py");

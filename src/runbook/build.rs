@@ -97,7 +97,7 @@ impl<'a> SiteIdx<'a> {
             .kms
             .keys
             .iter()
-            .find(|k| k.id == key || k.arn == key || k.aliases.iter().any(|a| *a == alias))
+            .find(|k| k.id == key || k.arn == key || k.aliases.contains(&alias))
     }
 }
 
@@ -1330,49 +1330,88 @@ impl<'a> Builder<'_, 'a> {
                 "`ReplicationStatus` lists {sr} with `Status: InSync`."
             ));
             self.pre.push(check);
-            match replica {
-                Some(r) if r.primary_region.is_some() => {
+            // The replica: in the standby snapshot, or — same-account replication to another
+            // account's standby region — listed by the primary secret's replication status.
+            let listed = ps.replication.iter().find(|x| x.region == sr);
+            let replica_name = match (replica, listed) {
+                (Some(r), _) if r.primary_region.is_some() => {
                     s.touch(&r.arn);
                     back.touch(&r.arn);
-                    back.touch(&ps.arn);
-                    s.commands.push(aws(&[
-                        "secretsmanager",
-                        "stop-replication-to-replica",
-                        "--region",
-                        sr,
-                        "--secret-id",
-                        &r.name,
-                    ]));
-                    s.notes.push(format!(
-                        "`stop-replication-to-replica` makes `{}` in {sr} a standalone secret the \
-                         standby can rotate and write; reading it works without.",
-                        r.name
-                    ));
-                    back.commands.push(aws(&[
-                        "secretsmanager",
-                        "replicate-secret-to-regions",
-                        "--region",
-                        sr,
-                        "--secret-id",
-                        &r.name,
-                        "--add-replica-regions",
-                        &format!("Region={pr}"),
-                        "--force-overwrite-replica-secret",
-                    ]));
+                    Some(r.name.as_str())
                 }
-                Some(r) => {
+                (_, Some(x)) => {
+                    if x.status != "InSync" {
+                        s.gaps.push(format!(
+                            "The replica of `{}` in {sr} is `{}`{}: its value may be stale.",
+                            ps.name,
+                            x.status,
+                            x.status_message
+                                .as_deref()
+                                .map(|m| format!(" ({m})"))
+                                .unwrap_or_default()
+                        ));
+                    }
+                    if ps.account != self.cx.s.site.account {
+                        s.notes.push(format!(
+                            "The replica of `{}` is in account {} (the primary's), region {sr}: run \
+                             its command with that account's credentials.",
+                            ps.name, ps.account
+                        ));
+                    }
+                    Some(ps.name.as_str())
+                }
+                (Some(r), None) => {
                     s.touch(&r.arn);
                     s.gaps.push(format!(
                         "`{}` in {sr} is not a replica of the primary secret: its value may \
                          differ.",
                         r.name
                     ));
+                    None
                 }
-                None => s.gaps.push(format!(
-                    "Secret `{}` has no replica in {sr}: create it there before the \
-                     application starts.",
-                    ps.name
-                )),
+                (None, None) if ps.owning_service.is_some() => {
+                    s.notes.push(format!(
+                        "Secret `{}` is managed by {}: it follows its resource (a promoted \
+                         database manages its own).",
+                        ps.name,
+                        ps.owning_service.as_deref().unwrap_or_default()
+                    ));
+                    None
+                }
+                (None, None) => {
+                    s.gaps.push(format!(
+                        "Secret `{}` has no replica in {sr}: create it there before the \
+                         application starts.",
+                        ps.name
+                    ));
+                    None
+                }
+            };
+            if let Some(name) = replica_name {
+                back.touch(&ps.arn);
+                s.commands.push(aws(&[
+                    "secretsmanager",
+                    "stop-replication-to-replica",
+                    "--region",
+                    sr,
+                    "--secret-id",
+                    name,
+                ]));
+                s.notes.push(format!(
+                    "`stop-replication-to-replica` makes `{name}` in {sr} a standalone secret the \
+                     standby can rotate and write; reading it works without."
+                ));
+                back.commands.push(aws(&[
+                    "secretsmanager",
+                    "replicate-secret-to-regions",
+                    "--region",
+                    sr,
+                    "--secret-id",
+                    name,
+                    "--add-replica-regions",
+                    &format!("Region={pr}"),
+                    "--force-overwrite-replica-secret",
+                ]));
             }
         }
         if !back.commands.is_empty() {
@@ -1532,6 +1571,9 @@ impl<'a> Builder<'_, 'a> {
             if let Some(t) = template {
                 self.touch_template(&mut s, t);
                 templates_to_check.push((t, Self::version(t)));
+                if let Some(id) = launch_version(t).and_then(|v| v.image_id.as_deref()) {
+                    images.insert(id);
+                }
             }
             if !sg.suspended_processes.is_empty() {
                 s.commands.push(aws(&[

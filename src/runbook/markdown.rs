@@ -43,9 +43,9 @@ pub fn prose(s: &str) -> String {
 }
 
 fn seconds(s: u64) -> String {
-    if s >= 3600 && s % 3600 != 0 {
+    if s >= 3600 && !s.is_multiple_of(3600) {
         format!("{}h {}m", s / 3600, (s % 3600).div_ceil(60))
-    } else if s >= 60 && s % 60 != 0 {
+    } else if s >= 60 && !s.is_multiple_of(60) {
         format!("{}m", s.div_ceil(60))
     } else {
         duration(s)
@@ -203,8 +203,7 @@ fn workload(out: &mut String, w: &WorkloadRunbook) {
     for (i, s) in w.preflight.iter().enumerate() {
         let _ = writeln!(
             out,
-            "#### {}.{} {} ({})\n",
-            "P",
+            "#### P.{} {} ({})\n",
             i + 1,
             prose(&s.title),
             s.phase.as_str()
