@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use support::moto::{Moto, drready};
+use support::proxy::{Fault, Proxy, Rule};
 
 const RULES: [&str; 6] = [
     "DR-ASG-001",
@@ -25,6 +26,29 @@ const CONFIG: &str = "[objectives]\ncopy_grace = \"0s\"\n";
 
 /// `drready scan` against moto; the JSON report and the saved snapshot.
 fn scan(moto: &Moto, dir: &Path, name: &str, extra: &[&str]) -> (Value, Value) {
+    let (code, report, snapshot) = scan_at(&moto.endpoint, dir, name, extra);
+    assert!(code == 0 || code == 1, "scan {name} exited {code}");
+    // The capacity services were read completely.
+    for site in ["primary", "standby"] {
+        let errors = capacity_errors(&report, site);
+        assert!(errors.is_empty(), "scan {name}, {site}: {errors:?}");
+    }
+    (report, snapshot)
+}
+
+/// The collection errors of a site in the capacity services.
+fn capacity_errors(report: &Value, site: &str) -> Vec<Value> {
+    report["sites"][site]["collection_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| ["autoscaling", "servicequotas"].contains(&e["service"].as_str().unwrap_or("")))
+        .cloned()
+        .collect()
+}
+
+/// `drready scan` against `endpoint`: the exit code, the JSON report and the saved snapshot.
+fn scan_at(endpoint: &str, dir: &Path, name: &str, extra: &[&str]) -> (i32, Value, Value) {
     let report = dir.join(format!("{name}.json"));
     let snapshot = dir.join(format!("{name}.snapshot.json"));
     let config = dir.join("drready.toml");
@@ -38,7 +62,7 @@ fn scan(moto: &Moto, dir: &Path, name: &str, extra: &[&str]) -> (Value, Value) {
         "--standby-region",
         "us-west-2",
         "--endpoint-url",
-        &moto.endpoint,
+        endpoint,
         "--config",
         &config_arg,
         "--format",
@@ -49,26 +73,13 @@ fn scan(moto: &Moto, dir: &Path, name: &str, extra: &[&str]) -> (Value, Value) {
     args.extend_from_slice(extra);
     let (code, _, stderr) = drready(&args);
     assert!(
-        code == 0 || code == 1,
+        [0, 1, 3].contains(&code),
         "scan {name} exited {code}:\n{stderr}"
     );
     let read = |p: &Path| -> Value {
         serde_json::from_slice(&std::fs::read(p).expect("written")).expect("JSON")
     };
-    let (report, snapshot) = (read(&report), read(&snapshot));
-    // The capacity services were read completely.
-    for site in ["primary", "standby"] {
-        let errors: Vec<&Value> = report["sites"][site]["collection_errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| {
-                ["autoscaling", "servicequotas"].contains(&e["service"].as_str().unwrap_or(""))
-            })
-            .collect();
-        assert!(errors.is_empty(), "scan {name}, {site}: {errors:?}");
-    }
-    (report, snapshot)
+    (code, read(&report), read(&snapshot))
 }
 
 /// (rule, resource) of the findings of the capacity rules.
@@ -204,4 +215,65 @@ fn capacity_rules_fire_exactly_on_their_defects_across_two_accounts() {
     let moto = Moto::start();
     let dir = tempfile::tempdir().unwrap();
     check_defects(&moto, dir.path(), "two-accounts", true);
+}
+
+/// A quota that cannot be read, or whose instance types' vCPUs cannot, is unknown to
+/// DR-QUOTA-001: no finding, the quota among the rule's unknown resources, the scan incomplete.
+#[test]
+fn an_unreadable_quota_or_vcpus_make_the_quota_unknown_not_failing() {
+    support::moto::fake_aws_env();
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let seed = moto.seed(&["--apps", "2", "--platform", "--no-counts"]);
+    let quota = seed["platform"]["capacity"]["quota"]["standby_arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (name, rule, api, action) in [
+        (
+            "quota-denied",
+            Rule::new(Fault::AccessDenied)
+                .region("us-west-2")
+                .operation("GetServiceQuota"),
+            "GetServiceQuota",
+            "servicequotas:GetServiceQuota",
+        ),
+        (
+            "vcpus-denied",
+            Rule::new(Fault::AccessDenied)
+                .region("us-west-2")
+                .operation("DescribeInstanceTypes"),
+            "DescribeInstanceTypes",
+            "ec2:DescribeInstanceTypes",
+        ),
+    ] {
+        let proxy = Proxy::builder(&moto.endpoint).rule(rule).start();
+        let (code, report, snapshot) = scan_at(&proxy.endpoint, dir.path(), name, &[]);
+        assert_eq!(
+            code, 3,
+            "{name}: an unread resource makes the scan incomplete"
+        );
+        let errors = capacity_errors(&report, "standby");
+        assert_eq!(errors.len(), 1, "{name}: {errors:?}");
+        assert_eq!(errors[0]["api"], api, "{name}");
+        assert_eq!(errors[0]["resource"], quota.as_str(), "{name}");
+        assert!(capacity_errors(&report, "primary").is_empty(), "{name}");
+        assert_eq!(found(&report), BTreeSet::new(), "{name}");
+        let rule = rule_status(&report, "DR-QUOTA-001");
+        assert_eq!(rule["status"], "unknown", "{name}: {rule}");
+        // The reason names the quota and the permission to grant.
+        let why = rule.to_string();
+        assert!(
+            why.contains(&quota) && why.contains(action),
+            "{name}: {rule}"
+        );
+        // The quota stays in the snapshot, without a value when it was not read.
+        let q = &snapshot["standby"]["servicequotas"]["quotas"][0];
+        assert_eq!(q["arn"], quota.as_str(), "{name}");
+        assert_eq!(
+            q.get("value").is_none(),
+            api == "GetServiceQuota",
+            "{name}: {q}"
+        );
+    }
 }
