@@ -8,7 +8,8 @@ replica keys (what drready's keys family — DR-DDB-*, DR-KMS-*, DR-SEC-* — ne
    other member of the global table) under ``Replicas``, ``ACTIVE``, with
    ``GlobalTableVersion: 2019.11.21``. The patched handler does the same for ``Create`` (with the
    replica's ``KMSMasterKeyId``, when given, as the replica table's key) and ``Delete`` (the
-   replica table is deleted and leaves the group). Replica tables are created in the same account,
+   replica table is deleted and leaves the group); DeleteTable of a member removes it from the
+   others' ``Replicas``. Replica tables are created in the same account,
    as AWS does.
 2. KMS ``ReplicateKey`` shallow-copies the key object into the replica region: the copy shares the
    primary's ``multi_region_configuration`` (so once the replica is described the *primary* also
@@ -130,8 +131,21 @@ def _dynamodb() -> None:
             out[base_key]["GlobalTableVersion"] = GLOBAL_TABLE_VERSION
         return out
 
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original_delete = DynamoDBBackend.delete_table
+
+    def delete_table(self: Any, name: str) -> Any:
+        table = original_delete(self, name)
+        group = getattr(table, "_drready_replicas", None)
+        if group is not None:
+            group.pop(table.region_name, None)
+            table._drready_replicas = None
+        return table
+
     DynamoHandler.update_table = update_table
     Table.describe = describe
+    DynamoDBBackend.delete_table = delete_table
 
 
 # --- 2. KMS multi-Region replica keys ------------------------------------------------------------
