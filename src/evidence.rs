@@ -481,3 +481,144 @@ pub fn recovery_points(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parity::{NameRewriter, PairingOptions};
+    use crate::snapshot::Site;
+    use serde_json::json;
+
+    fn site(account: &str, region: &str, rds: serde_json::Value) -> Site {
+        serde_json::from_value(json!({
+            "account": account, "region": region, "collected_at": "2026-11-20T10:00:00Z",
+            "rds": rds,
+        }))
+        .unwrap()
+    }
+
+    fn db(region: &str, account: &str, id: &str, extra: serde_json::Value) -> serde_json::Value {
+        let mut v = json!({
+            "arn": format!("arn:aws:rds:{region}:{account}:db:{id}"), "id": id, "name": id,
+            "region": region, "account": account, "engine": "postgres", "status": "available",
+        });
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    }
+
+    fn snap(
+        region: &str,
+        id: &str,
+        source: &str,
+        t: &str,
+        extra: serde_json::Value,
+    ) -> serde_json::Value {
+        let mut v = json!({
+            "arn": format!("arn:aws:rds:{region}:111111111111:snapshot:{id}"), "id": id,
+            "name": id, "region": region, "account": "111111111111", "engine": "postgres",
+            "status": "available", "source_identifier": source, "create_time": t,
+        });
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    }
+
+    #[test]
+    fn each_database_gets_its_newest_standby_copy() {
+        let a = "111111111111";
+        let (p, s) = ("us-east-1", "us-west-2");
+        let primary = site(
+            a,
+            p,
+            json!({
+                "db_instances": [
+                    db(p, a, "orders", json!({})),
+                    db(p, a, "billing", json!({})),
+                    db(p, a, "audit", json!({"automated_backup_replications": [
+                        format!("arn:aws:rds:{s}:{a}:auto-backup:ab-1")]})),
+                    db(p, a, "lonely", json!({})),
+                    db(p, a, "crm", json!({"read_replicas": [
+                        format!("arn:aws:rds:{s}:{a}:db:crm-dr")]})),
+                ],
+                "db_clusters": [{
+                    "arn": format!("arn:aws:rds:{p}:{a}:cluster:ledger"), "id": "ledger",
+                    "name": "ledger", "region": p, "account": a, "engine": "aurora-postgresql",
+                    "status": "available", "global_cluster_arn": "arn:aws:rds::111111111111:global-cluster:g",
+                }],
+            }),
+        );
+        let standby = site(
+            a,
+            s,
+            json!({
+                "db_instances": [db(s, a, "orders-replica", json!({
+                    "read_replica_source": format!("arn:aws:rds:{p}:{a}:db:orders")}))],
+                "db_clusters": [{
+                    "arn": format!("arn:aws:rds:{s}:{a}:cluster:ledger-dr"), "id": "ledger-dr",
+                    "name": "ledger-dr", "region": s, "account": a, "engine": "aurora-postgresql",
+                    "status": "available", "global_cluster_arn": "arn:aws:rds::111111111111:global-cluster:g",
+                }],
+                "db_snapshots": [
+                    snap(s, "billing-old", "billing", "2026-11-18T01:00:00Z", json!({"source_region": p})),
+                    snap(s, "billing-new", "billing", "2026-11-20T09:00:00Z",
+                         json!({"source_region": p, "original_create_time": "2026-11-20T08:00:00Z"})),
+                    // A snapshot of a standby database of the same name is no copy.
+                    snap(s, "lonely-own", "lonely", "2026-11-20T09:00:00Z", json!({})),
+                ],
+            }),
+        );
+        let snapshot = Snapshot {
+            schema_version: crate::snapshot::SCHEMA_VERSION,
+            generator: String::new(),
+            collected_at: primary.collected_at,
+            primary,
+            standby,
+        };
+        let opts = PairingOptions {
+            pair_tag: "dr:pair".into(),
+            rewriter: NameRewriter::new(p, s, &[]),
+        };
+        let parity = crate::parity::pair(&snapshot.primary, &snapshot.standby, &opts);
+        let copies = standby_copy_of_database(&snapshot, &parity);
+        let via = |id: &str, kind: &str| {
+            copies
+                .get(&format!("arn:aws:rds:{p}:{a}:{kind}:{id}"))
+                .map(|c| {
+                    (
+                        c.arn.rsplit(':').next().unwrap().to_string(),
+                        c.via,
+                        c.source_time,
+                    )
+                })
+        };
+        assert_eq!(
+            via("orders", "db"),
+            Some(("orders-replica".into(), "replica", None))
+        );
+        assert_eq!(
+            via("ledger", "cluster"),
+            Some(("ledger-dr".into(), "global secondary", None))
+        );
+        assert_eq!(
+            via("audit", "db"),
+            Some(("ab-1".into(), "replicated automated backups", None))
+        );
+        assert_eq!(
+            via("crm", "db"),
+            None,
+            "same account: the replica must be in the standby"
+        );
+        assert_eq!(
+            via("billing", "db"),
+            Some((
+                "billing-new".into(),
+                "snapshot copy",
+                Some("2026-11-20T08:00:00Z".parse::<DateTime<Utc>>().unwrap())
+            ))
+        );
+        assert_eq!(via("lonely", "db"), None);
+    }
+}
