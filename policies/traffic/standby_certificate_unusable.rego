@@ -10,7 +10,7 @@ metadata := {
 	"inputs": ["elbv2", "acm"],
 	"why": concat(" ", [
 		"An HTTPS or TLS listener of a standby load balancer names an ACM certificate that the standby region's ACM inventory does not hold, or one whose status is not ISSUED (EXPIRED, REVOKED, PENDING_VALIDATION, FAILED, INACTIVE).",
-		"ACM certificates are regional: a certificate ARN of the primary region cannot serve a load balancer of the standby region, and a template or pipeline that copies the primary's ARN either fails to create the listener or leaves one that cannot be fixed without a new certificate.",
+		"ACM certificates are regional: a standby listener can only use a certificate of the standby region (a template that copies the primary's certificate ARN fails to create or update the standby listener, which DR-ELB-002 then reports as missing).",
 		"An expired or revoked certificate keeps its place on the listener: the load balancer still answers, and every browser and client refuses the TLS handshake, so after a failover the application is unreachable over HTTPS although the standby is otherwise ready.",
 		"Every certificate of the listener counts, the default one and the extra (SNI) ones. IAM server certificates (arn:aws:iam::…:server-certificate/…) are global and not judged.",
 	]),
