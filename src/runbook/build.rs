@@ -1234,15 +1234,74 @@ impl<'a> Builder<'_, 'a> {
                 }
             }
         }
-        for st in self
+        // Every key the standby's data is encrypted with.
+        let mut key_refs: Vec<&str> = Vec::new();
+        for a in &self.w.standby.databases {
+            let a = a.as_str();
+            key_refs.extend(
+                self.cx
+                    .s
+                    .db_instances
+                    .get(a)
+                    .and_then(|d| d.kms_key_id.as_deref()),
+            );
+            key_refs.extend(
+                self.cx
+                    .s
+                    .db_clusters
+                    .get(a)
+                    .and_then(|d| d.kms_key_id.as_deref()),
+            );
+            key_refs.extend(
+                self.cx
+                    .s
+                    .tables
+                    .get(a)
+                    .and_then(|t| t.kms_key_arn.as_deref()),
+            );
+        }
+        for a in &self.w.standby.secrets {
+            key_refs.extend(
+                self.cx
+                    .s
+                    .secrets
+                    .get(a.as_str())
+                    .and_then(|x| x.kms_key_id.as_deref()),
+            );
+        }
+        for ps in self
             .w
-            .standby
-            .databases
+            .primary
+            .secrets
             .iter()
-            .filter_map(|a| self.cx.s.db_instances.get(a.as_str()))
+            .filter_map(|a| self.cx.p.secrets.get(a.as_str()))
         {
-            if let Some(k) = st.kms_key_id.as_deref().and_then(|k| self.cx.s.kms_key(k)) {
-                keys.insert(k.arn.as_str());
+            key_refs.extend(
+                ps.replication
+                    .iter()
+                    .filter(|r| r.region == sr)
+                    .filter_map(|r| r.kms_key_id.as_deref()),
+            );
+        }
+        for b in self
+            .w
+            .primary
+            .buckets
+            .iter()
+            .filter_map(|a| self.cx.p.buckets.get(a.as_str()))
+        {
+            for rule in b.replication.iter().flat_map(|r| r.rules.iter()) {
+                key_refs.extend(rule.destination.replica_kms_key_id.as_deref());
+            }
+        }
+        for k in key_refs {
+            match self.cx.s.kms_key(k) {
+                Some(key) => {
+                    keys.insert(key.arn.as_str());
+                }
+                // A key of another account or region: findings about it land here.
+                None if k.starts_with("arn:") => s.touch(k),
+                None => {}
             }
         }
         for p in &profiles {
@@ -1497,6 +1556,17 @@ impl<'a> Builder<'_, 'a> {
         let mut images: BTreeSet<&str> = BTreeSet::new();
         let mut templates_to_check: Vec<(&LaunchTemplate, String)> = Vec::new();
         let mut launched = false;
+        let mut twinless_groups: Vec<&AutoScalingGroup> = Vec::new();
+        let mut group_steps: Vec<usize> = Vec::new();
+        // The standby's EC2 quotas: launching capacity hits them.
+        let quota_arns: Vec<&str> =
+            cx.s.site
+                .servicequotas
+                .quotas
+                .iter()
+                .filter(|q| q.service_code == "ec2")
+                .map(|q| q.arn.as_str())
+                .collect();
 
         // Auto Scaling groups.
         for pg in self
@@ -1511,6 +1581,7 @@ impl<'a> Builder<'_, 'a> {
                 .get(pg.arn.as_str())
                 .and_then(|a| cx.s.groups.get(a).copied())
             else {
+                twinless_groups.push(pg);
                 continue;
             };
             launched = true;
@@ -1525,7 +1596,7 @@ impl<'a> Builder<'_, 'a> {
                     })
                     .copied()
             });
-            if let Some(pt) = pg.launch_template.as_ref().and_then(|lt| {
+            let primary_template = pg.launch_template.as_ref().and_then(|lt| {
                 lt.id
                     .as_deref()
                     .and_then(|id| cx.p.template_by_id.get(id))
@@ -1534,7 +1605,9 @@ impl<'a> Builder<'_, 'a> {
                             .as_deref()
                             .and_then(|n| cx.p.template_by_name.get(n))
                     })
-            }) {
+                    .copied()
+            });
+            if let Some(pt) = primary_template {
                 covered.insert(pt.arn.as_str());
             }
             let desired = pg.desired_capacity.max(1);
@@ -1568,6 +1641,12 @@ impl<'a> Builder<'_, 'a> {
             s.touch(&pg.arn);
             s.touch(&sg.arn);
             s.touch(&self.w.key);
+            if let Some(pt) = primary_template {
+                s.touch(&pt.arn);
+            }
+            for q in &quota_arns {
+                s.touch(q);
+            }
             if let Some(t) = template {
                 self.touch_template(&mut s, t);
                 templates_to_check.push((t, Self::version(t)));
@@ -1619,6 +1698,7 @@ impl<'a> Builder<'_, 'a> {
                 standby_group_arn: sg.arn.clone(),
                 wait_for_targets: !sg.target_group_arns.is_empty(),
             });
+            group_steps.push(self.fo.len());
             self.fo.push(s);
             let mut back = step(
                 Phase::Compute,
@@ -1654,6 +1734,19 @@ impl<'a> Builder<'_, 'a> {
         )
         .estimated("ec2_launch");
         s.touch(&self.w.key);
+        for q in &quota_arns {
+            s.touch(q);
+        }
+        for pg in &twinless_groups {
+            s.touch(&pg.arn);
+            s.gaps.push(format!(
+                "Auto Scaling group `{}` has no twin in {sr}: its {} instance{} must be launched \
+                 from the standby template instead.",
+                pg.name,
+                pg.desired_capacity,
+                crate::report::text::plural(pg.desired_capacity)
+            ));
+        }
         let primary_instances: Vec<&Instance> = self
             .w
             .primary
@@ -1843,19 +1936,21 @@ impl<'a> Builder<'_, 'a> {
             }
         }
         if s.commands.is_empty() && s.gaps.is_empty() && s.notes.is_empty() {
-            if self.w.primary.instances.is_empty() && self.w.primary.launch_templates.is_empty() {
-                // Nothing to run: the workload is data (or capacity lives in a group above).
-                if launched {
-                    // Groups carry the workload key.
-                } else {
-                    s.estimate_seconds = None;
-                    s.estimate_basis = None;
-                    s.title = "No instances to launch".into();
-                    s.notes.push(
-                        "The workload has no instances or launch templates in the primary.".into(),
-                    );
-                    self.fo.push(s);
-                }
+            if let Some(&i) = group_steps.first() {
+                // Capacity lives in the groups: their first step takes what this one touches
+                // (standby instances, images, templates).
+                let resources = std::mem::take(&mut s.resources);
+                self.fo[i].resources.extend(resources);
+            } else {
+                s.estimate_seconds = None;
+                s.estimate_basis = None;
+                s.title = "No instances to launch".into();
+                s.notes.push(
+                    "The workload has no instances, launch templates or Auto Scaling groups in \
+                     the primary."
+                        .into(),
+                );
+                self.fo.push(s);
             }
         } else {
             if !s.commands.is_empty() || !s.verify_commands.is_empty() {
@@ -1982,6 +2077,21 @@ impl<'a> Builder<'_, 'a> {
                     "Load balancer `{}` has no twin in {sr}: clients have nowhere to go.",
                     lb.name
                 ));
+            }
+        }
+        for lb in self
+            .w
+            .primary
+            .load_balancers
+            .iter()
+            .filter_map(|a| self.cx.p.lbs.get(a.as_str()).copied())
+            .chain(lbs.iter().copied())
+        {
+            for l in &lb.listeners {
+                s.touch(&l.arn);
+                for c in &l.certificate_arns {
+                    s.touch(c);
+                }
             }
         }
         for lb in &lbs {
