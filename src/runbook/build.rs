@@ -2197,6 +2197,10 @@ impl<'a> Builder<'_, 'a> {
         let groups: Vec<&FailoverPair> = self.cx.failover.iter().filter(|g| self.owns(g)).collect();
         if groups.is_empty() {
             let mut s = step(Phase::Traffic, "Move the traffic");
+            // What a finding about DNS failover of the workload's load balancers names.
+            for a in &self.w.primary.load_balancers {
+                s.touch(a);
+            }
             s.gaps.push(format!(
                 "No Route 53 failover record belongs to {} (by name, health check tag or load \
                  balancer): if it serves traffic, it cannot be moved by DNS; point its clients at \
@@ -2230,6 +2234,10 @@ impl<'a> Builder<'_, 'a> {
             .flatten()
         {
             touch_record(&mut s, r);
+        }
+        // The workload's primary load balancers: what DNS failover findings about them name.
+        for a in &self.w.primary.load_balancers {
+            s.touch(a);
         }
         let (Some(p), Some(sec)) = (g.primary.as_ref(), g.secondary.as_ref()) else {
             s.gaps.push(if g.secondary.is_none() {
@@ -2527,22 +2535,30 @@ fn place(
             .is_ok()
     };
     for f in unwaived {
-        let direct = wr.failover.iter().position(|s| touches(s, &f.resource));
+        let want = match f.category {
+            Category::Data | Category::Database => Phase::Data,
+            Category::Identity | Category::Keys => Phase::Identity,
+            Category::Dns | Category::Traffic => Phase::Traffic,
+            Category::Compute | Category::Inventory => Phase::Compute,
+        };
+        // Of the steps that touch it, the first of its category's phase, else the first.
+        let first = |hit: &dyn Fn(&Step) -> bool| {
+            let mut all = wr.failover.iter().enumerate().filter(|(_, s)| hit(s));
+            let first = all.next()?;
+            Some(
+                std::iter::once(first)
+                    .chain(all)
+                    .find(|(_, s)| s.phase == want)
+                    .unwrap_or(first)
+                    .0,
+            )
+        };
+        let direct = first(&|s| touches(s, &f.resource));
         let (at, how) = match direct {
             Some(i) => (Some(i), "resource"),
-            None => match wr
-                .failover
-                .iter()
-                .position(|s| f.related.iter().any(|r| touches(s, r)))
-            {
+            None => match first(&|s| f.related.iter().any(|r| touches(s, r))) {
                 Some(i) => (Some(i), "related"),
                 None if blocking.contains(f.fingerprint.as_str()) => {
-                    let want = match f.category {
-                        Category::Data => Phase::Data,
-                        Category::Identity => Phase::Identity,
-                        Category::Dns => Phase::Traffic,
-                        _ => Phase::Compute,
-                    };
                     let i = wr
                         .failover
                         .iter()
