@@ -88,7 +88,22 @@ async fn quota(
                 quota.unit = q.unit().map(str::to_string);
                 quota.adjustable = q.adjustable();
             }
-            (quota, Vec::new())
+            let mut errors = Vec::new();
+            if quota.value.is_none() {
+                // An answer without a value: the quota is unknown, as when the call fails.
+                errors.push(CollectionError {
+                    service: Service::ServiceQuotas,
+                    api: "GetServiceQuota".into(),
+                    code: "NoValue".into(),
+                    message: format!(
+                        "GetServiceQuota answered without a value for {service_code}/{quota_code} \
+                         in {}",
+                        ctx.region
+                    ),
+                    resource: Some(arn.to_string()),
+                });
+            }
+            (quota, errors)
         }
         Err(e) => {
             let mut err = error::from_sdk(Service::ServiceQuotas, "GetServiceQuota", &e, Some(arn));
