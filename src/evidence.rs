@@ -170,7 +170,8 @@ fn judged_engine(engine: &str, status: &str) -> bool {
 /// region), else automated
 /// backups replicated to the standby region, else the snapshot copy holding the newest data
 /// (copied from the primary region with the database's identifier, paired with a snapshot of
-/// the database, or tagged by AWS Backup with the database as source). The same definition as
+/// the database, tagged by AWS Backup with the database as source, or a manual or AWS Backup
+/// snapshot of its identifier that no standby database has). The same definition as
 /// the DR-RDS rules' (policies/lib/rds.rego).
 pub fn standby_copy_of_database(
     snapshot: &Snapshot,
@@ -258,6 +259,13 @@ pub fn standby_copy_of_database(
     for db in &p.rds.db_clusters {
         primary_dbs.insert(key(true, &db.id), db.arn.as_str());
     }
+    let standby_dbs: HashSet<(bool, String)> = s
+        .rds
+        .db_instances
+        .iter()
+        .map(|d| key(false, &d.id))
+        .chain(s.rds.db_clusters.iter().map(|c| key(true, &c.id)))
+        .collect();
     let primary_snaps: HashMap<&str, &crate::snapshot::DbSnapshot> = p
         .rds
         .db_snapshots
@@ -282,7 +290,16 @@ pub fn standby_copy_of_database(
                 .get(&key(src.cluster, src.source_identifier.as_deref()?))
                 .copied()
         })
-        .or_else(|| copy.tag("aws:backup:source-resource"));
+        .or_else(|| copy.tag("aws:backup:source-resource"))
+        .or_else(|| {
+            // A manual or AWS Backup snapshot of a primary database's identifier that no
+            // standby database has: a copy whose source AWS did not record.
+            let id = copy.source_identifier.as_deref()?;
+            let k = key(copy.cluster, id);
+            (copy.snapshot_type.as_deref() != Some("automated") && !standby_dbs.contains(&k))
+                .then(|| primary_dbs.get(&k).copied())
+                .flatten()
+        });
         let Some(db) = db else { continue };
         let time = copy
             .original_create_time
@@ -566,7 +583,11 @@ mod tests {
                     snap(s, "billing-new", "billing", "2026-11-20T09:00:00Z",
                          json!({"source_region": p, "original_create_time": "2026-11-20T08:00:00Z"})),
                     // A snapshot of a standby database of the same name is no copy.
-                    snap(s, "lonely-own", "lonely", "2026-11-20T09:00:00Z", json!({})),
+                    snap(s, "lonely-own", "lonely", "2026-11-20T09:00:00Z",
+                     json!({"snapshot_type": "automated"})),
+                // An AWS Backup copy without a recorded source.
+                snap(s, "awsbackup:copyjob-1", "crm", "2026-11-20T07:00:00Z",
+                     json!({"snapshot_type": "awsbackup"})),
                 ],
             }),
         );
@@ -606,10 +627,14 @@ mod tests {
             via("audit", "db"),
             Some(("ab-1".into(), "replicated automated backups", None))
         );
+        // Same account: a replica must be in the standby to count; the backup copy does.
         assert_eq!(
             via("crm", "db"),
-            None,
-            "same account: the replica must be in the standby"
+            Some((
+                "copyjob-1".into(),
+                "snapshot copy",
+                Some("2026-11-20T07:00:00Z".parse::<DateTime<Utc>>().unwrap())
+            ))
         );
         assert_eq!(
             via("billing", "db"),

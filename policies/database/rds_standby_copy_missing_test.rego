@@ -93,7 +93,7 @@ test_stale_snapshot_copy_is_denied if {
 }
 
 test_snapshot_of_a_standby_database_is_no_copy if {
-	own := testlib.rds_snapshot("standby", "orders-own", "orders", "2026-11-20T02:00:00Z", {"source_region": null})
+	own := testlib.rds_snapshot("standby", "orders-own", "orders", "2026-11-20T02:00:00Z", {"source_region": null, "snapshot_type": "automated"})
 	d := t_input({"db_instances": [t_orders]}, {"db_snapshots": [testlib.compact(own)]})
 	count(deny) == 1 with input as d
 }
@@ -151,5 +151,19 @@ test_global_secondary_in_the_primary_account_counts_with_a_standby_account if {
 test_replica_in_a_third_region_is_no_copy if {
 	db := testlib.rds_instance("primary", "orders", {"read_replicas": ["arn:aws:rds:eu-west-1:111111111111:db:orders-eu"]})
 	d := testlib.rds_input({"db_instances": [db]}, {}, {"standby": {"account": "222222222222", "region": "us-west-2", "rds": {}}})
+	count(deny) == 1 with input as d
+}
+
+test_aws_backup_copy_without_source_region_counts if {
+	copy := testlib.compact(testlib.rds_snapshot("standby", "awsbackup:copyjob-1a2b", "orders", "2026-11-20T02:00:00Z", {"snapshot_type": "awsbackup"}))
+	d := t_input({"db_instances": [t_orders]}, {"db_snapshots": [copy]})
+	count(deny) == 0 with input as d
+	applicable == {t_orders.arn} with input as d
+}
+
+test_backup_of_a_standby_database_of_the_same_name_is_no_copy if {
+	own := testlib.compact(testlib.rds_snapshot("standby", "awsbackup:job-1a2b", "orders", "2026-11-20T02:00:00Z", {"snapshot_type": "awsbackup"}))
+	standby_db := testlib.rds_instance("standby", "orders", {})
+	d := t_input({"db_instances": [t_orders]}, {"db_instances": [standby_db], "db_snapshots": [own]})
 	count(deny) == 1 with input as d
 }

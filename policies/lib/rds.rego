@@ -110,7 +110,8 @@ db_snapshot_kind(snapshot) := "cluster" if snapshot.cluster == true else := "ins
 # The primary database whose data a standby snapshot holds, when it is a copy: copied from the
 # primary region (SourceRegion, or the region of the source ARN) with the database's identifier
 # (a copy keeps it); else paired with a primary snapshot of the database (tag dr:pair, name with
-# the region token rewritten); else tagged by AWS Backup with the database as its source.
+# the region token rewritten); else tagged by AWS Backup with the database as its source; else a
+# manual or AWS Backup snapshot of its identifier when no standby database has that identifier.
 db_snapshot_source(snapshot) := arn if {
 	snapshot.source_region == input.primary.region
 	arn := primary_db_arns[db_snapshot_kind(snapshot)][lower(snapshot.source_identifier)]
@@ -120,6 +121,24 @@ db_snapshot_source(snapshot) := arn if {
 } else := arn if {
 	arn := snapshot.tags["aws:backup:source-resource"]
 	startswith(arn, "arn:")
+} else := arn if {
+	# A manual or AWS Backup snapshot of the primary database's identifier that no standby
+	# database has: a copy whose source AWS did not record (AWS Backup, cross-account copies).
+	snapshot.snapshot_type != "automated"
+	kind := db_snapshot_kind(snapshot)
+	arn := primary_db_arns[kind][lower(snapshot.source_identifier)]
+	not standby_db_ids[kind][lower(snapshot.source_identifier)]
+}
+
+# Standby database identifiers by kind, lower case.
+standby_db_ids[kind][lower(db.id)] if {
+	some db in input.standby.rds.db_instances
+	kind := "instance"
+}
+
+standby_db_ids[kind][lower(db.id)] if {
+	some db in input.standby.rds.db_clusters
+	kind := "cluster"
 }
 
 # When the data in a copied snapshot was captured: OriginalSnapshotCreateTime (kept by a copy),

@@ -106,7 +106,7 @@ fn arn_region(arn: &str) -> Option<&str> {
 
 /// Fills what a cluster's own description lacks: the global database it belongs to (from the
 /// global databases' member lists, else from `GlobalClusterIdentifier`) and its instance class
-/// (`DBClusterInstanceClass`, else the writer's, else the first member's by identifier).
+/// (`DBClusterInstanceClass`, else the writer's, else the largest member's).
 fn link_clusters(
     ctx: &SiteCtx,
     clusters: &mut [DbCluster],
@@ -141,15 +141,41 @@ fn link_clusters(
             });
         }
         if cluster.instance_class.is_none() {
-            let mut members: Vec<&String> = cluster.members.iter().collect();
-            members.sort();
+            // The writer's class; without a writer (a global secondary) the largest member's,
+            // the one Aurora would promote first at equal promotion tier.
+            let largest = || {
+                cluster
+                    .members
+                    .iter()
+                    .filter_map(|m| class_of.get(m.as_str()).copied())
+                    .max_by_key(|c| (class_rank(c), *c))
+            };
             cluster.instance_class = cluster
                 .writer
-                .iter()
-                .chain(members)
-                .find_map(|m| class_of.get(m.as_str()))
-                .map(|c| c.to_string());
+                .as_deref()
+                .and_then(|w| class_of.get(w).copied())
+                .or_else(largest)
+                .map(str::to_string);
         }
+    }
+}
+
+/// The size rank of a DB instance class (`db.r6g.2xlarge` → 7): nano 0 … large 4, xlarge 5,
+/// `Nxlarge` 5 + N, metal last; 0 for anything else.
+fn class_rank(class: &str) -> u32 {
+    let size = class.rsplit('.').next().unwrap_or_default();
+    match size {
+        "nano" => 0,
+        "micro" => 1,
+        "small" => 2,
+        "medium" => 3,
+        "large" => 4,
+        "xlarge" => 5,
+        s if s.starts_with("metal") => 1000,
+        s => s
+            .strip_suffix("xlarge")
+            .and_then(|n| n.parse::<u32>().ok())
+            .map_or(0, |n| 5 + n),
     }
 }
 
@@ -426,5 +452,22 @@ mod tests {
             Some("")
         );
         assert_eq!(arn_region("orders"), None);
+    }
+
+    #[test]
+    fn class_ranks_follow_sizes() {
+        let ranks: Vec<u32> = [
+            "db.t4g.micro",
+            "db.r6g.large",
+            "db.r6g.xlarge",
+            "db.r6g.2xlarge",
+            "db.r6g.16xlarge",
+            "db.r6g.metal",
+        ]
+        .iter()
+        .map(|c| class_rank(c))
+        .collect();
+        assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{ranks:?}");
+        assert_eq!(class_rank("db.serverless"), 0);
     }
 }

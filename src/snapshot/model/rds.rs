@@ -105,8 +105,8 @@ resource! {
         #[serde(default)]
         pub deletion_protection: bool,
         /// The DB instance class of the cluster: `DBClusterInstanceClass` (Multi-AZ DB
-        /// clusters), else the writer member's, else the first member's by identifier; absent
-        /// for a cluster without instances (a headless global secondary).
+        /// clusters), else the writer member's, else (a global secondary) the largest member's;
+        /// absent for a cluster without instances (a headless global secondary).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub instance_class: Option<String>,
     }
