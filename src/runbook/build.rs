@@ -517,6 +517,23 @@ impl<'a> Builder<'_, 'a> {
                         ]));
                     }
                 }
+                None if self
+                    .cx
+                    .s
+                    .site
+                    .unlisted_services()
+                    .contains(&crate::vocab::Service::S3) =>
+                {
+                    check.verify.push(format!(
+                        "Expected: an enabled rule replicating to a bucket in {sr} (the standby's \
+                         buckets could not be listed)."
+                    ));
+                    fo.gaps.push(format!(
+                        "The standby's buckets could not be read: whether `{}` has a copy in {sr} \
+                         is unknown; check it by hand before relying on it.",
+                        b.id
+                    ));
+                }
                 None => {
                     check.verify.push(format!(
                         "Expected: a rule replicating to a bucket in {sr}. None is in the snapshot."
@@ -2609,6 +2626,8 @@ fn finish(wr: &mut WorkloadRunbook, objectives: &RunbookObjectives) {
         total_seconds: total,
         unestimated_steps: unestimated,
         rto_seconds: objectives.rto_seconds,
-        within_rto: total <= objectives.rto_seconds && !blocked,
+        within_rto: total <= objectives.rto_seconds
+            && !blocked
+            && wr.verdict == WorkloadVerdict::Ready,
     };
 }

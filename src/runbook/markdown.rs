@@ -236,7 +236,7 @@ fn workload(out: &mut String, w: &WorkloadRunbook) {
         } else if e.total_seconds > e.rto_seconds {
             "**exceeds the RTO**"
         } else {
-            "**not within the RTO: blocked steps will fail**"
+            "**not within the RTO: the workload is not ready (see above)**"
         }
     );
     for (i, s) in w.failover.iter().enumerate() {

@@ -112,8 +112,8 @@ pub struct Estimate {
     /// Steps without an estimate (manual work drready cannot size).
     pub unestimated_steps: usize,
     pub rto_seconds: u64,
-    /// `total_seconds <= rto_seconds` and no step is blocked (steps without an estimate are not
-    /// counted: see `unestimated_steps`).
+    /// `total_seconds <= rto_seconds`, no step is blocked and the workload is ready (steps
+    /// without an estimate are not counted: see `unestimated_steps`).
     pub within_rto: bool,
 }
 
