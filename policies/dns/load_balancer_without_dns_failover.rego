@@ -13,7 +13,8 @@ metadata := {
 		"When the primary region fails, those records keep answering with the failed load balancer; clients reach the standby only after someone changes DNS by hand, through the Route 53 control plane, and after resolvers' caches expire — however ready the standby is.",
 		"A primary load balancer without any failover record otherwise goes unnoticed: the failover rules (DR-DNS-001 to DR-DNS-007) judge failover records, and there are none.",
 		"Records are matched on the load balancer's DNS name (alias target or CNAME value, without case, trailing dot or dualstack. prefix) across the hosted zones of both sites. A load balancer named by a failover record is judged by the other DNS rules.",
-		"A load balancer named by no record at all is judged only when it belongs to a workload (its app tag): it may be fronted by CloudFront, Global Accelerator or a zone in another account, which the snapshot does not show; internal load balancers and tooling load balancers outside workloads are not judged.",
+		"Only load balancers meant to serve after a failover are judged: those of a workload (the app tag) or with a standby twin; internal load balancers are not judged, and a tooling load balancer with neither is reported by DR-ELB-001 if at all.",
+		"A load balancer named by no record at all is judged only when it belongs to a workload: it may be fronted by CloudFront, Global Accelerator or a zone in another account, which the snapshot does not show.",
 	]),
 	"remediation": "Put the load balancer behind a Route 53 failover pair (PRIMARY on it with target health evaluated or a health check, SECONDARY on its standby twin), or a weighted/latency set that includes the standby.",
 	"remediation_detail": concat("\n", [
@@ -70,7 +71,13 @@ candidates contains lb if {
 	lb.scheme == "internet-facing"
 	not lb.state == "failed"
 	lib.is_set(lb.dns_name)
+	serves_failover(lb)
 }
+
+# Meant to serve after a failover: a member of a workload, or a load balancer with a standby twin.
+serves_failover(lb) if count(workloads(lb)) > 0
+
+serves_failover(lb) if input.parity.standby_of[lb.arn]
 
 direct(lb) := records_by_target[lib.dns_target(lb.dns_name)] if {
 	records_by_target[lib.dns_target(lb.dns_name)]

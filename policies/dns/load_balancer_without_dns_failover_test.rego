@@ -91,6 +91,21 @@ test_unreferenced_load_balancer_outside_workloads_is_not_judged if {
 	count(deny) == 0 with input as t_input([])
 }
 
+test_tooling_load_balancer_without_twin_or_workload_is_not_judged if {
+	record := t_record("jenkins.example.com.", "A", null, null, t_alias("primary"), [], null)
+	d := testlib.traffic_input([t_lb], [], [], [], [], [record], [])
+	count(applicable) == 0 with input as d
+	count(deny) == 0 with input as d
+}
+
+test_workload_load_balancer_without_twin_is_judged if {
+	record := t_record("app.example.com.", "A", null, null, t_alias("primary"), [], null)
+	d := object.union(testlib.traffic_input([t_lb], [], [], [], [], [record], []), {"workload_of": {t_lb.arn: ["web"]}})
+	arn := t_lb.arn
+	applicable == {arn} with input as d
+	count(deny) == 1 with input as d
+}
+
 test_internal_load_balancer_is_not_judged if {
 	internal := object.union(t_lb, {"scheme": "internal"})
 	record := t_record("app.example.com.", "A", null, null, t_alias("primary"), [], null)
