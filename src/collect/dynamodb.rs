@@ -193,3 +193,120 @@ async fn table_tags(ctx: &SiteCtx, c: &Client, arn: &str) -> Result<Tags, Collec
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> Table {
+        Table {
+            arn: "arn:aws:dynamodb:us-east-1:111111111111:table/t".into(),
+            id: "t".into(),
+            name: "t".into(),
+            tags: Tags::new(),
+            region: "us-east-1".into(),
+            account: "111111111111".into(),
+            status: UNREAD.into(),
+            key_schema: Vec::new(),
+            global_secondary_indexes: Vec::new(),
+            stream_view_type: None,
+            sse_type: None,
+            kms_key_arn: None,
+            billing_mode: None,
+            global_table_version: None,
+            replicas: Vec::new(),
+            point_in_time_recovery: None,
+            deletion_protection: false,
+        }
+    }
+
+    fn key(name: &str, kind: sdk::KeyType) -> sdk::KeySchemaElement {
+        sdk::KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_global_table_description_is_normalized() {
+        let d = sdk::TableDescription::builder()
+            .table_arn("arn:aws:dynamodb:us-east-1:111111111111:table/t")
+            .table_status(sdk::TableStatus::Active)
+            .key_schema(key("pk", sdk::KeyType::Hash))
+            .key_schema(key("sk", sdk::KeyType::Range))
+            .global_secondary_indexes(
+                sdk::GlobalSecondaryIndexDescription::builder()
+                    .index_name("by-user")
+                    .key_schema(key("user", sdk::KeyType::Hash))
+                    .build(),
+            )
+            .stream_specification(
+                sdk::StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(sdk::StreamViewType::NewAndOldImages)
+                    .build()
+                    .unwrap(),
+            )
+            .sse_description(
+                sdk::SseDescription::builder()
+                    .status(sdk::SseStatus::Enabled)
+                    .sse_type(sdk::SseType::Kms)
+                    .kms_master_key_arn("arn:aws:kms:us-east-1:111111111111:key/k")
+                    .build(),
+            )
+            .billing_mode_summary(
+                sdk::BillingModeSummary::builder()
+                    .billing_mode(sdk::BillingMode::PayPerRequest)
+                    .build(),
+            )
+            .global_table_version("2019.11.21")
+            .replicas(
+                sdk::ReplicaDescription::builder()
+                    .region_name("us-west-2")
+                    .replica_status(sdk::ReplicaStatus::Active)
+                    .kms_master_key_id("arn:aws:kms:us-west-2:111111111111:key/k")
+                    .build(),
+            )
+            .deletion_protection_enabled(true)
+            .build();
+        let mut t = empty();
+        describe(&mut t, &d);
+        assert_eq!(t.status, "ACTIVE");
+        assert_eq!(t.key_schema.len(), 2);
+        assert_eq!(t.key_schema[1].key_type, "RANGE");
+        assert_eq!(t.global_secondary_indexes[0].name, "by-user");
+        assert_eq!(t.stream_view_type.as_deref(), Some("NEW_AND_OLD_IMAGES"));
+        assert_eq!(t.sse_type.as_deref(), Some("KMS"));
+        assert_eq!(t.billing_mode.as_deref(), Some("PAY_PER_REQUEST"));
+        assert_eq!(t.replicas[0].region, "us-west-2");
+        assert_eq!(t.replicas[0].status.as_deref(), Some("ACTIVE"));
+        assert!(t.deletion_protection);
+    }
+
+    #[test]
+    fn disabled_streams_and_encryption_are_left_out() {
+        let d = sdk::TableDescription::builder()
+            .table_status(sdk::TableStatus::Updating)
+            .stream_specification(
+                sdk::StreamSpecification::builder()
+                    .stream_enabled(false)
+                    .build()
+                    .unwrap(),
+            )
+            .sse_description(
+                sdk::SseDescription::builder()
+                    .status(sdk::SseStatus::Disabled)
+                    .build(),
+            )
+            .build();
+        let mut t = empty();
+        describe(&mut t, &d);
+        assert_eq!(t.status, "UPDATING");
+        assert_eq!(t.stream_view_type, None);
+        assert_eq!(t.sse_type, None);
+        assert_eq!(t.kms_key_arn, None);
+        // Kept as listed: the table's ARN is the one built from its name.
+        assert!(t.arn.ends_with(":table/t"));
+    }
+}
