@@ -1494,3 +1494,53 @@ fn live_preflight_commands_succeed_against_moto() {
         moto.log_text()
     );
 }
+
+/// A workload name (an app tag value) with Markdown, HTML and shell specials stays text in the
+/// Markdown, and the plan's name still fits the schema.
+#[test]
+fn hostile_workload_names_are_escaped() {
+    let text = std::fs::read_to_string(snapshot("healthy")).unwrap();
+    let mut s: Value = serde_json::from_str(&text).unwrap();
+    let hostile = "api|<b>x</b> `y` *z* [l](http://e)";
+    fn retag(v: &mut Value, to: &str) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::Object(tags)) = o.get_mut("tags")
+                    && tags.get("app") == Some(&json!("api"))
+                {
+                    tags.insert("app".into(), json!(to));
+                }
+                o.values_mut().for_each(|x| retag(x, to));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| retag(x, to)),
+            _ => {}
+        }
+    }
+    retag(&mut s, hostile);
+    let (_dir, path) = common::temp_file("hostile.json", s.to_string().as_bytes());
+    let (_, md, err) = run(&["runbook", path.to_str().unwrap()]);
+    assert!(
+        md.contains("## Workload api\\|&lt;b&gt;x&lt;/b&gt;"),
+        "{err}\n{md}"
+    );
+    assert!(!md.contains("<b>"), "raw HTML from a tag value");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| [api"))
+        .expect("the workload's summary row");
+    let cells = row.replace("\\|", "").matches('|').count();
+    assert_eq!(cells, 8, "a pipe in the name breaks the table: {row}");
+    let (_d, _, t) = region_switch(&path);
+    let names: Vec<&str> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|r| r["Properties"]["Name"].as_str())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.len() <= 32 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')),
+        "{names:?}"
+    );
+}
