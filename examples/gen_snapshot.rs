@@ -136,12 +136,7 @@ fn site(account: &str, region: &str, at: DateTime<Utc>) -> Site {
         account: account.into(),
         region: region.into(),
         collected_at: at,
-        ec2: Ec2Inventory::default(),
-        s3: S3Inventory::default(),
-        route53: Route53Inventory::default(),
-        iam: IamInventory::default(),
-        collection_errors: Vec::new(),
-        api_calls: BTreeMap::new(),
+        ..Site::default()
     }
 }
 
