@@ -2280,6 +2280,42 @@ impl<'a> Builder<'_, 'a> {
             .health_check_id
             .as_deref()
             .and_then(|id| self.cx.health_check(id));
+        let evaluates_target = p
+            .alias_target
+            .as_ref()
+            .is_some_and(|a| a.evaluate_target_health);
+        if check.is_none() && p.health_check_id.is_none() && evaluates_target {
+            // An alias that evaluates target health fails over by itself when the primary load
+            // balancer has no healthy target: nothing to run, only to check.
+            let (base, _) = estimate("dns");
+            s.estimate_seconds = Some(base + 60);
+            s.estimate_basis = Some(format!(
+                "dns: {base} s + 60 s (alias TTL), once the primary target is unhealthy"
+            ));
+            s.notes.push(format!(
+                "The PRIMARY is an alias that evaluates target health: Route 53 answers {} with the \
+                 SECONDARY (`{secondary_answer}`) as soon as the primary load balancer has no \
+                 healthy target. With the primary only partly down, there is no health check to \
+                 invert: change the records (`aws route53 change-resource-record-sets`).",
+                g.name
+            ));
+            s.verify.push(format!(
+                "Route 53 answers {} with `{secondary_answer}`.",
+                g.name
+            ));
+            s.verify_commands.push(aws(&[
+                "route53",
+                "test-dns-answer",
+                "--hosted-zone-id",
+                &g.zone_id,
+                "--record-name",
+                &g.name,
+                "--record-type",
+                &g.record_type,
+            ]));
+            self.fo.push(s);
+            return;
+        }
         let Some(h) = check else {
             s.gaps.push(format!(
                 "The PRIMARY record of {} has no health check{}: Route 53 keeps answering with \
@@ -2363,12 +2399,12 @@ impl<'a> Builder<'_, 'a> {
         ]));
         s.notes.push(format!(
             "Inverting health check `{}` makes Route 53 treat the PRIMARY as unhealthy whatever it \
-             answers, so {} resolves to the SECONDARY ({secondary_answer}).",
+             answers, so {} resolves to the SECONDARY (`{secondary_answer}`).",
             h.id, g.name
         ));
         s.verify.push(format!(
             "Every checker reports the health check as failing, and Route 53 answers {} with \
-             {secondary_answer}; clients follow within the TTL.",
+             `{secondary_answer}`; clients follow within the TTL.",
             g.name
         ));
         s.verify_commands.push(aws(&[
