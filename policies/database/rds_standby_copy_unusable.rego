@@ -43,7 +43,7 @@ deny contains finding if {
 	some db in lib.primary_databases
 	copies := lib.accepted_copies_of(db)
 	count(copies) > 0
-	count({x | some x in copies; lib.accepted_copy_usable(x)}) == 0
+	count([x | some x in copies; lib.accepted_copy_usable(x)]) == 0
 	count(lib.backup_replications_of(db)) == 0
 	some x in copies
 	finding := {

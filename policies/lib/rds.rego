@@ -10,13 +10,15 @@ db_foreign_engines := {"docdb", "neptune"}
 # The primary databases: DB clusters that are not themselves replica clusters, and DB instances
 # that are neither Aurora (or Multi-AZ) cluster members, judged through their cluster, nor read
 # replicas. Stopped databases count (they start again with their data); deleting ones do not.
-primary_databases contains db if {
+# An object by ARN (`some db in lib.primary_databases` iterates the databases): a set of whole
+# resource objects is slow to build at scale.
+primary_databases[db.arn] := db if {
 	some db in input.primary.rds.db_clusters
 	not is_set(db.replication_source)
 	db_judged(db)
 }
 
-primary_databases contains db if {
+primary_databases[db.arn] := db if {
 	some db in input.primary.rds.db_instances
 	not is_set(db.db_cluster_identifier)
 	not is_set(db.read_replica_source)
@@ -34,30 +36,35 @@ db_kind(db) := "cluster" if is_array(db.members) else := "instance"
 # Standby replicas by the ARN of the primary database they copy: read replicas naming their
 # source by ARN (cross-region replicas always do) and replica clusters
 # (ReplicationSourceIdentifier).
-db_live_copies[source] contains copy if {
+db_live_copies[source][copy.arn] := copy if {
 	some copy in input.standby.rds.db_instances
 	source := copy.read_replica_source
 	startswith(source, "arn:")
 }
 
-db_live_copies[source] contains copy if {
+db_live_copies[source][copy.arn] := copy if {
 	some copy in input.standby.rds.db_clusters
 	source := copy.replication_source
 	startswith(source, "arn:")
 }
 
 # Standby clusters by the ARN of their global database.
-db_global_members[copy.global_cluster_arn] contains copy if {
+db_global_members[copy.global_cluster_arn][copy.arn] := copy if {
 	some copy in input.standby.rds.db_clusters
 	is_set(copy.global_cluster_arn)
 }
 
-# The live standby copies of a primary database (a set, empty when there is none): its replicas
-# and replica clusters, and the standby clusters of its global database.
-live_copies_of(db) := {c | some c in db_live_copies[db.arn]} | {c |
+# The live standby copies of a primary database (an array, empty when there is none): its
+# replicas and replica clusters, and the standby clusters of its global database. Computed once
+# per database (`live_copies[arn]`): rules read them several times.
+live_copies[arn] := array.concat([c | some c in db_live_copies[arn]], [c |
 	is_set(db.global_cluster_arn)
 	some c in db_global_members[db.global_cluster_arn]
+]) if {
+	some arn, db in primary_databases
 }
+
+live_copies_of(db) := live_copies[db.arn]
 
 # Copies in the standby region that the primary database itself declares but the standby site
 # does not hold (ARNs): with the standby in another account, a cross-region read replica or a
@@ -156,23 +163,27 @@ db_snapshot_time(snapshot) := snapshot.original_create_time if {
 }
 
 # Standby snapshot copies by the ARN of the primary database, each {"snapshot", "time", "ns"}.
-db_snapshot_copies[source] contains entry if {
+db_snapshot_copies[source][snapshot.arn] := entry if {
 	some snapshot in input.standby.rds.db_snapshots
 	source := db_snapshot_source(snapshot)
 	t := db_snapshot_time(snapshot)
 	entry := {"snapshot": snapshot, "time": t, "ns": time.parse_rfc3339_ns(t)}
 }
 
-# The snapshot copies of a primary database whose data is no older than the RPO.
-fresh_snapshot_copies_of(db) := {c |
-	some c in db_snapshot_copies[db.arn]
+# The snapshot copies of a primary database whose data is no older than the RPO (an array).
+fresh_snapshot_copies[arn] := [c |
+	some c in db_snapshot_copies[arn]
 	seconds(input.now_ns - c.ns) <= input.objectives.rpo_seconds
+] if {
+	some arn, _ in primary_databases
 }
+
+fresh_snapshot_copies_of(db) := fresh_snapshot_copies[db.arn]
 
 # The newest snapshot copy of a primary database, whatever its age; undefined without one.
 newest_snapshot_copy_of(db) := c if {
 	copies := db_snapshot_copies[db.arn]
-	newest := max({x.ns | some x in copies})
+	newest := max([x.ns | some x in copies])
 	some c in copies
 	c.ns == newest
 }
@@ -191,23 +202,33 @@ db_tiers(db) := {db_workload_tiers[name] | some name in object.get(input.workloa
 
 # A database of a warm-standby workload (or, in no workload, under a warm-standby default tier):
 # only a live replica or global secondary is a standby copy for it.
-db_warm(db) if "warm-standby" in db_tiers(db)
+db_warm(db) if warm_databases[db.arn]
 
-db_warm(db) if {
+warm_databases contains arn if {
+	some arn, db in primary_databases
+	"warm-standby" in db_tiers(db)
+}
+
+warm_databases contains arn if {
+	some arn, db in primary_databases
 	count(db_tiers(db)) == 0
 	input.objectives.default_tier == "warm-standby"
 }
 
 # The standby copies that count for a primary database, each {"copy", "kind"} (kind: "replica",
 # "replica cluster", "global secondary", "snapshot copy"): its live copies, and, unless it is
-# warm standby, its snapshot copies no older than the RPO.
-accepted_copies_of(db) := {x | some x in db_live_entries(db)} | {x | some x in db_snapshot_entries(db)}
+# warm standby, its snapshot copies no older than the RPO. An array, computed once per database.
+accepted_copies[arn] := array.concat(db_live_entries(db), db_snapshot_entries(db)) if {
+	some arn, db in primary_databases
+}
 
-db_live_entries(db) := {{"copy": c, "kind": db_live_kind(db, c)} | some c in live_copies_of(db)}
+accepted_copies_of(db) := accepted_copies[db.arn]
 
-db_snapshot_entries(db) := set() if {
+db_live_entries(db) := [{"copy": c, "kind": db_live_kind(db, c)} | some c in live_copies_of(db)]
+
+db_snapshot_entries(db) := [] if {
 	db_warm(db)
-} else := {{"copy": c.snapshot, "kind": "snapshot copy", "time": c.time} | some c in fresh_snapshot_copies_of(db)}
+} else := [{"copy": c.snapshot, "kind": "snapshot copy", "time": c.time} | some c in fresh_snapshot_copies_of(db)]
 
 db_live_kind(db, copy) := "replica" if {
 	not is_array(copy.members)
