@@ -15,6 +15,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use support::moto::{Moto, drready};
+use support::proxy::{Fault, Proxy, Rule};
 
 const CONFIG: &str = "[objectives]\ncopy_grace = \"0s\"\n";
 
@@ -35,8 +36,28 @@ const RULES: &[&str] = &[
     "DR-DNS-008",
 ];
 
-/// The JSON report of `drready scan`, and the snapshot it saved.
+/// The JSON report of `drready scan`, and the snapshot it saved; no ELB or ACM call failed.
 fn scan(moto: &Moto, dir: &Path, name: &str, extra: &[&str]) -> (Value, Value) {
+    let (report, snapshot) = scan_at(&moto.endpoint, dir, name, extra);
+    for site in ["primary", "standby"] {
+        let errors = traffic_errors(&report, site);
+        assert!(errors.is_empty(), "scan {name}, {site}: {errors:?}");
+    }
+    (report, snapshot)
+}
+
+/// The ELB and ACM collection errors of a site.
+fn traffic_errors<'a>(report: &'a Value, site: &str) -> Vec<&'a Value> {
+    report["sites"][site]["collection_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["service"] == "elbv2" || e["service"] == "acm")
+        .collect()
+}
+
+/// `drready scan` against `endpoint` (moto, or a fault proxy in front of it).
+fn scan_at(endpoint: &str, dir: &Path, name: &str, extra: &[&str]) -> (Value, Value) {
     let report = dir.join(format!("{name}.json"));
     let snapshot = dir.join(format!("{name}.snapshot.json"));
     let report_arg = format!("json={}", report.display());
@@ -51,7 +72,7 @@ fn scan(moto: &Moto, dir: &Path, name: &str, extra: &[&str]) -> (Value, Value) {
         "--standby-region",
         "us-west-2",
         "--endpoint-url",
-        &moto.endpoint,
+        endpoint,
         "--config",
         &config_arg,
         "--format",
@@ -68,17 +89,7 @@ fn scan(moto: &Moto, dir: &Path, name: &str, extra: &[&str]) -> (Value, Value) {
     let read = |p: &Path| -> Value {
         serde_json::from_slice(&std::fs::read(p).expect("written")).expect("JSON")
     };
-    let report = read(&report);
-    for site in ["primary", "standby"] {
-        let errors: Vec<&Value> = report["sites"][site]["collection_errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["service"] == "elbv2" || e["service"] == "acm")
-            .collect();
-        assert!(errors.is_empty(), "scan {name}, {site}: {errors:?}");
-    }
-    (report, read(&snapshot))
+    (read(&report), read(&snapshot))
 }
 
 /// (rule, resource) of every finding of the traffic rules.
@@ -276,5 +287,77 @@ fn healthy_load_balancers_raise_no_traffic_finding() {
             assert_eq!(rule(&report, id)["status"], "pass", "scan {name}: {id}");
             assert_eq!(judged(&report, id), n, "scan {name}: {id} resources");
         }
+    }
+}
+
+/// A standby whose listeners and certificate details cannot be read: each standby load balancer
+/// and certificate is unknown to the rules that read it (its findings dropped, listed among the
+/// rule's unknown resources), while the primary's findings stand.
+#[test]
+fn unreadable_standby_listeners_and_certificates_are_unknown_not_failing() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["--apps", "3", "--platform-defects", "--no-counts"]);
+    let proxy = Proxy::builder(&moto.endpoint)
+        .rule(
+            Rule::new(Fault::AccessDenied)
+                .service("elasticloadbalancing")
+                .region("us-west-2")
+                .operation("DescribeListeners"),
+        )
+        .rule(
+            Rule::new(Fault::AccessDenied)
+                .service("acm")
+                .region("us-west-2")
+                .operation("DescribeCertificate"),
+        )
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let (report, snapshot) = scan_at(&proxy.endpoint, dir.path(), "denied", &["--allow-partial"]);
+    assert!(traffic_errors(&report, "primary").is_empty());
+    let errors = traffic_errors(&report, "standby");
+    let standby_lbs = snapshot["standby"]["elbv2"]["load_balancers"]
+        .as_array()
+        .unwrap();
+    let standby_certs = snapshot["standby"]["acm"]["certificates"]
+        .as_array()
+        .unwrap();
+    // One error per load balancer and per certificate, none for a whole service.
+    assert_eq!(
+        errors.len(),
+        standby_lbs.len() + standby_certs.len(),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().all(|e| e["resource"].is_string()),
+        "{errors:?}"
+    );
+    assert!(!standby_certs.is_empty());
+    // The listing still gives each certificate's status and expiry.
+    assert!(standby_certs.iter().all(|c| c["not_after"].is_string()));
+
+    let want: BTreeSet<(String, String)> = seeded(&seed)
+        .into_iter()
+        .filter(|(rule, _)| rule == "DR-ELB-001" || rule == "DR-DNS-008")
+        .collect();
+    assert_eq!(
+        traffic_findings(&report),
+        want,
+        "only the primary's findings stand"
+    );
+    let defects = &seed["platform"]["traffic"]["defects"];
+    for id in [
+        "DR-ELB-002",
+        "DR-ACM-001",
+        "DR-ACM-002",
+        "DR-ACM-003",
+        "DR-ELB-003",
+    ] {
+        let arn = defects[id][0].as_str().unwrap();
+        let why = rule(&report, id)["unknown_resources"][arn].as_str();
+        assert!(
+            why.is_some_and(|w| w.contains("Describe")),
+            "{id}: {arn} should be unknown: {:?}",
+            rule(&report, id)["unknown_resources"]
+        );
     }
 }
