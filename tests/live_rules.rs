@@ -391,13 +391,24 @@ fn every_rule_fires_on_its_seeded_defect_and_nowhere_else() {
     assert_exactly("tiny", &seed, &got, &want);
 
     // Every rule of the catalogue is proven by a table above, but DR-INV-001 (tests/live_scan.rs,
-    // dead standby endpoint) and the launch and failover breakers that the realistic estate plants
-    // (tests/live_realistic.rs asserts each on its resource).
+    // dead standby endpoint), the launch and failover breakers that the realistic estate plants
+    // (tests/live_realistic.rs asserts each on its resource), and the platform rules: their
+    // seeders (scripts/seed_platform/) plant one defect per rule and list it by rule id, and
+    // tests/live_{rds,keys,capacity,traffic}.rs assert the exact (rule, resource) set of each.
+    let platform = moto.seed(&["--apps", "2", "--platform-defects", "--no-counts"]);
+    let platform_rules: Vec<String> = platform["platform"]
+        .as_object()
+        .expect("the seed summary's platform families")
+        .values()
+        .flat_map(|family| family["defects"].as_object().into_iter().flatten())
+        .map(|(rule, _)| rule.clone())
+        .collect();
     let proven: BTreeSet<&str> = [DEFAULT, STRICT, TINY]
         .iter()
         .flat_map(|t| t.iter().flat_map(|(_, rules)| rules.iter().copied()))
         .chain(["DR-EBS-002", "DR-INV-001"])
         .chain(REALISTIC_DEFECT_RULES.iter().copied())
+        .chain(platform_rules.iter().map(String::as_str))
         .collect();
     for rule in report["rules"].as_array().unwrap() {
         let id = rule["id"].as_str().unwrap();
