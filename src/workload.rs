@@ -131,12 +131,42 @@ enum Platform {
 /// A site's resources of the platform kinds, with the member set each joins.
 fn platform_resources(site: &crate::snapshot::Site) -> Vec<(Platform, &dyn PlatformResource)> {
     let mut out: Vec<(Platform, &dyn PlatformResource)> = Vec::new();
-    out.extend(site.rds.db_instances.iter().map(|r| (Platform::Database, r as _)));
-    out.extend(site.rds.db_clusters.iter().map(|r| (Platform::Database, r as _)));
-    out.extend(site.dynamodb.tables.iter().map(|r| (Platform::Database, r as _)));
-    out.extend(site.autoscaling.groups.iter().map(|r| (Platform::Group, r as _)));
-    out.extend(site.elbv2.load_balancers.iter().map(|r| (Platform::LoadBalancer, r as _)));
-    out.extend(site.secretsmanager.secrets.iter().map(|r| (Platform::Secret, r as _)));
+    out.extend(
+        site.rds
+            .db_instances
+            .iter()
+            .map(|r| (Platform::Database, r as _)),
+    );
+    out.extend(
+        site.rds
+            .db_clusters
+            .iter()
+            .map(|r| (Platform::Database, r as _)),
+    );
+    out.extend(
+        site.dynamodb
+            .tables
+            .iter()
+            .map(|r| (Platform::Database, r as _)),
+    );
+    out.extend(
+        site.autoscaling
+            .groups
+            .iter()
+            .map(|r| (Platform::Group, r as _)),
+    );
+    out.extend(
+        site.elbv2
+            .load_balancers
+            .iter()
+            .map(|r| (Platform::LoadBalancer, r as _)),
+    );
+    out.extend(
+        site.secretsmanager
+            .secrets
+            .iter()
+            .map(|r| (Platform::Secret, r as _)),
+    );
     out
 }
 
@@ -264,7 +294,11 @@ pub fn workloads(snapshot: &Snapshot, parity: &Parity, tags: WorkloadTags<'_>) -
     for (kind, r) in platform_resources(p) {
         if let Some(app) = app_of(r) {
             note_tier(app, r);
-            primary.entry(app).or_default().platform(kind).insert(r.arn_str());
+            primary
+                .entry(app)
+                .or_default()
+                .platform(kind)
+                .insert(r.arn_str());
         }
     }
     // A member Auto Scaling group's launch template is a member too.
@@ -325,7 +359,11 @@ pub fn workloads(snapshot: &Snapshot, parity: &Parity, tags: WorkloadTags<'_>) -
     }
     for (kind, r) in platform_resources(s) {
         if let Some((app, _)) = app_of(r).and_then(|a| primary.get_key_value(a)) {
-            standby.entry(app).or_default().platform(kind).insert(r.arn_str());
+            standby
+                .entry(app)
+                .or_default()
+                .platform(kind)
+                .insert(r.arn_str());
         }
     }
     for (app, w) in &primary {
@@ -335,7 +373,9 @@ pub fn workloads(snapshot: &Snapshot, parity: &Parity, tags: WorkloadTags<'_>) -
         sw.buckets
             .extend(w.buckets.iter().filter_map(|a| standby_of.get(a).copied()));
         let twins = |set: &BTreeSet<&str>| -> Vec<&str> {
-            set.iter().filter_map(|a| standby_of.get(a).copied()).collect()
+            set.iter()
+                .filter_map(|a| standby_of.get(a).copied())
+                .collect()
         };
         sw.databases.extend(twins(&w.databases));
         sw.auto_scaling_groups.extend(twins(&w.auto_scaling_groups));
