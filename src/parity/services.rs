@@ -32,11 +32,13 @@ fn matched<R: Resource>(
 pub(super) fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Vec<KindResult> {
     let (p, s) = (primary, standby);
     vec![
-        // A cross-region read replica names its source by ARN.
+        // A cross-region read replica names its source by ARN. Aurora cluster members pair
+        // through their clusters (a secondary cluster's members have names of their own), so
+        // they are neither paired nor missing here.
         matched(
             ResourceKind::DbInstance,
-            &p.rds.db_instances,
-            &s.rds.db_instances,
+            &standalone(&p.rds.db_instances),
+            &standalone(&s.rds.db_instances),
             opts,
             Some((&|db| vec![db.arn.clone()], &|db| {
                 db.read_replica_source.iter().cloned().collect()
@@ -131,6 +133,15 @@ pub(super) fn pair(primary: &Site, standby: &Site, opts: &PairingOptions) -> Vec
             None,
         ),
     ]
+}
+
+/// DB instances that are not members of a DB cluster.
+fn standalone(instances: &[crate::snapshot::DbInstance]) -> Vec<crate::snapshot::DbInstance> {
+    instances
+        .iter()
+        .filter(|db| db.db_cluster_identifier.is_none())
+        .cloned()
+        .collect()
 }
 
 fn mrk(key: &crate::snapshot::KmsKey) -> Vec<String> {
