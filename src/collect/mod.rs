@@ -328,7 +328,7 @@ async fn prepare(
         account: UNKNOWN_ACCOUNT.to_string(),
         region: region.clone().unwrap_or_else(|| "unknown".to_string()),
         collected_at: Utc::now(),
-        services: services.iter().copied().collect(),
+        services: Some(services.iter().copied().collect()),
         ..Default::default()
     };
     let fail_all = |out: &mut Site, api: &str, code: &str, why: &str| {

@@ -140,7 +140,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Snapshot> {
 /// holds (a writer always writes every inventory it knows, empty or not): a service drready
 /// learned later is not collected, not empty.
 fn infer_collected_services(snapshot: &mut Snapshot, text: &str) {
-    if !snapshot.primary.services.is_empty() && !snapshot.standby.services.is_empty() {
+    if snapshot.primary.services.is_some() && snapshot.standby.services.is_some() {
         return;
     }
     // The keys of each site object, the values skipped without building them.
@@ -156,20 +156,24 @@ fn infer_collected_services(snapshot: &mut Snapshot, text: &str) {
         (&mut snapshot.primary, &keys.primary),
         (&mut snapshot.standby, &keys.standby),
     ] {
-        if site.services.is_empty() {
-            site.services = Service::ALL
-                .iter()
-                .copied()
-                .filter(|s| keys.contains_key(s.as_str()))
-                .collect();
+        if site.services.is_none() {
+            site.services = Some(
+                Service::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| keys.contains_key(s.as_str()))
+                    .collect(),
+            );
         }
     }
 }
 
 impl Site {
-    /// Whether this site's snapshot set out to read `service` (see [`Site::services`]).
+    /// Whether this site's snapshot set out to read `service` (see [`Site::services`]). A site
+    /// built in memory without the list (not loaded from a file) counts as having read every
+    /// service.
     pub fn collected(&self, service: Service) -> bool {
-        self.services.contains(&service)
+        self.services.as_ref().is_none_or(|s| s.contains(&service))
     }
 }
 
@@ -345,7 +349,7 @@ mod tests {
         let obj = v["standby"].as_object_mut().unwrap();
         obj.insert("services".into(), serde_json::json!(["ec2"]));
         let narrow = super::parse(v.to_string().as_bytes(), "narrow.json").unwrap();
-        assert_eq!(narrow.standby.services, vec![Service::Ec2]);
+        assert_eq!(narrow.standby.services, Some(vec![Service::Ec2]));
         assert!(narrow.primary.collected(Service::S3));
     }
 }

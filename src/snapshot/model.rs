@@ -127,8 +127,8 @@ pub struct Site {
     /// Snapshots written before drready recorded it leave it out; loading infers it from the
     /// inventories the file holds, so a service a snapshot never looked at (one drready learned
     /// later) is reported as not collected rather than as empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub services: Vec<Service>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<Service>>,
     /// Everything that could not be read. A service listed here is *unknown*, never "empty".
     #[serde(default)]
     pub collection_errors: Vec<CollectionError>,
