@@ -1007,6 +1007,19 @@ fn error_answer(fault: &Fault, call: &Call, req: &Request) -> (u16, &'static str
         }
         (other, _) => (500, "InternalError", format!("unexpected fault {other:?}")),
     };
+    // JSON protocols (DynamoDB, KMS, ACM, Secrets Manager, Service Quotas): `__type` in a JSON
+    // body, with the `...Exception` names those services use.
+    if req.header("x-amz-target").is_some() {
+        let code = match code {
+            "Throttling" => "ThrottlingException",
+            "AccessDenied" => "AccessDeniedException",
+            "InternalFailure" => "InternalServerError",
+            "ServiceUnavailable" => "ServiceUnavailableException",
+            other => other,
+        };
+        let body = serde_json::json!({"__type": code, "message": message}).to_string();
+        return (status, "application/x-amz-json-1.1", body);
+    }
     let message = xml_escape(&message);
     let request_id = "fa017000-0000-4000-8000-000000000000";
     let body = match call.service.as_str() {
