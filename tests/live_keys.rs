@@ -172,4 +172,13 @@ fn healthy_keys_estate_passes_every_keys_rule() {
     for rule in RULES {
         assert_eq!(status(&report, rule), "pass", "healthy: {rule}");
     }
+    // And the whole healthy platform estate — every family's seeder ran — is ready: score 100,
+    // no finding of any rule.
+    assert_eq!(
+        report["findings"],
+        serde_json::json!([]),
+        "healthy: no finding"
+    );
+    assert_eq!(report["score"]["overall"].as_f64(), Some(100.0));
+    assert_eq!(report["gate"]["verdict"], "ready");
 }
