@@ -274,7 +274,8 @@ fn recovery_points(out: &mut String, r: &Report) {
     let _ = writeln!(
         out,
         "| Workload | Tier | AMIs copied | Newest AMI copy | Volumes copied | Oldest volume \
-         point | Buckets with RTC | Within RPO ({}) |\n|---|---|---|---|---|---|---|---|",
+         point | Databases copied | Buckets with RTC | Within RPO ({}) |\n\
+         |---|---|---|---|---|---|---|---|---|",
         duration(r.objectives.rpo_seconds)
     );
     let age = |a: Option<i64>| {
@@ -286,7 +287,7 @@ fn recovery_points(out: &mut String, r: &Report) {
     for w in &r.recovery_points {
         let _ = writeln!(
             out,
-            "| {} | {} | {}/{} | {} | {}/{} | {} | {}/{} | {} |",
+            "| {} | {} | {}/{} | {} | {}/{} | {} | {} | {}/{} | {} |",
             cell(&w.workload),
             cell(&w.tier),
             w.images.copied,
@@ -295,6 +296,7 @@ fn recovery_points(out: &mut String, r: &Report) {
             w.snapshots.copied,
             w.snapshots.primary,
             age(w.snapshots.newest_copy_age_seconds),
+            crate::report::text::database_points(&w.databases),
             w.buckets_replicated_with_rtc,
             w.buckets,
             match w.within_rpo {

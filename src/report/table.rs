@@ -242,6 +242,7 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
             "Newest AMI copy",
             "Volumes copied",
             "Oldest volume point",
+            "Databases copied",
             "Buckets with RTC",
             "Within RPO",
         ]);
@@ -258,6 +259,7 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
                 Cell::new(fmt_age(w.images.newest_copy_age_seconds)),
                 Cell::new(format!("{}/{}", w.snapshots.copied, w.snapshots.primary)),
                 Cell::new(fmt_age(w.snapshots.newest_copy_age_seconds)),
+                Cell::new(super::text::database_points(&w.databases)),
                 Cell::new(format!("{}/{}", w.buckets_replicated_with_rtc, w.buckets)),
                 within,
             ]);

@@ -76,3 +76,24 @@ pub fn short_resource(arn: &str) -> &str {
         .filter(|s| !s.is_empty())
         .unwrap_or(arn)
 }
+
+/// A workload's databases in the recovery-point tables: `copied/primary`, how many copies are
+/// live (their lag is not in the inventory: unknown, never zero), and the age of the oldest
+/// newest snapshot copy; `-` without databases.
+pub fn database_points(d: &crate::evidence::DatabaseEvidence) -> String {
+    if d.primary == 0 {
+        return "-".into();
+    }
+    let mut parts = Vec::new();
+    if d.lag_unknown > 0 {
+        parts.push(format!("{} live, lag unknown", d.lag_unknown));
+    }
+    if let Some(age) = d.newest_copy_age_seconds {
+        parts.push(format!("snapshot {}", super::table::fmt_age(Some(age))));
+    }
+    if parts.is_empty() {
+        format!("{}/{}", d.copied, d.primary)
+    } else {
+        format!("{}/{} ({})", d.copied, d.primary, parts.join(", "))
+    }
+}
