@@ -37,7 +37,7 @@ uses_kms(bucket) if bucket.encryption.sse_algorithm in kms_algorithms
 rule_problems(rule) := [p |
 	some p in [
 		no_selection(rule),
-		key_problem(rule),
+		replica_key_problem(rule),
 	]
 	p != ""
 ]
@@ -46,7 +46,7 @@ no_selection(rule) := "" if {
 	object.get(rule, "sse_kms_encrypted_objects", false) == true
 } else := "does not select SSE-KMS encrypted objects"
 
-key_problem(rule) := "names no replica KMS key" if {
+replica_key_problem(rule) := "names no replica KMS key" if {
 	not lib.is_set(rule.destination.replica_kms_key_id)
 } else := sprintf("names replica key %s in %s, not in standby region %s", [key, key_region, input.standby.region]) if {
 	key := rule.destination.replica_kms_key_id

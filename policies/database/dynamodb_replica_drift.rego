@@ -46,7 +46,7 @@ twins[table.arn] := twin if {
 	twin := lib.twin_of(table.arn)
 }
 
-differences(p, s) := [d |
+replica_differences(p, s) := [d |
 	some d in [
 		key_diff(p, s),
 		index_diff(p, s),
@@ -77,7 +77,7 @@ applicable contains twin.arn if {
 deny contains finding if {
 	some primary_arn, twin in twins
 	table := input.index.primary.by_arn[primary_arn]
-	diffs := differences(table, twin)
+	diffs := replica_differences(table, twin)
 	count(diffs) > 0
 	finding := {
 		"resource": twin.arn,

@@ -55,12 +55,12 @@ deny contains finding if {
 		"resource": x.copy.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s of encrypted primary database %s in %s %s: %s", [
-			x.kind, lib.label(x.copy), input.standby.region, lib.db_label(db), input.primary.region, what, consequence(what),
+			x.kind, lib.label(x.copy), input.standby.region, lib.db_label(db), input.primary.region, what, encryption_consequence(what),
 		]),
 		"related": [db.arn],
 	}
 }
 
-consequence(what) := "the standby holds the primary's data without the encryption it requires." if {
+encryption_consequence(what) := "the standby holds the primary's data without the encryption it requires." if {
 	what == "is not encrypted"
 } else := "it cannot be read, restored or promoted while that region is down; copies across regions need a key of the destination region."

@@ -50,12 +50,12 @@ deny contains finding if {
 		"resource": x.copy.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s of primary database %s in %s is %s: it cannot take over, and the database has no other usable standby copy. %s", [
-			x.kind, lib.label(x.copy), input.standby.region, lib.db_label(db), input.primary.region, status_of(x), consequence(x),
+			x.kind, lib.label(x.copy), input.standby.region, lib.db_label(db), input.primary.region, status_of(x), unusable_consequence(x),
 		]),
 		"related": [db.arn],
 	}
 }
 
-consequence(x) := "A failover would restore nothing until the copy is available again." if {
+unusable_consequence(x) := "A failover would restore nothing until the copy is available again." if {
 	x.kind == "snapshot copy"
 } else := "A failover could not promote it until it is repaired or started."

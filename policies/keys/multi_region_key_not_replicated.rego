@@ -103,7 +103,7 @@ applicable contains arn if {
 	some arn, _ in holders
 }
 
-key_problem(key) := sprintf("has no replica in standby region %s", [input.standby.region]) if {
+standby_replica_problem(key) := sprintf("has no replica in standby region %s", [input.standby.region]) if {
 	count(standby_keys(key)) == 0
 } else := sprintf("its standby key %s, not Enabled", [concat(", ", bad)]) if {
 	bad := sort([sprintf("%s is %s", [replica.arn, replica.key_state]) |
@@ -117,7 +117,7 @@ key_problem(key) := sprintf("has no replica in standby region %s", [input.standb
 deny contains finding if {
 	some arn, entries in holders
 	key := input.index.primary.by_arn[arn]
-	problem := key_problem(key)
+	problem := standby_replica_problem(key)
 	finding := {
 		"resource": arn,
 		"site": "primary",

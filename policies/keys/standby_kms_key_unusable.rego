@@ -148,7 +148,7 @@ applicable contains arn if {
 }
 
 # What is wrong with the key, if anything.
-key_problem(arn) := state_text(key) if {
+standby_key_problem(arn) := state_text(key) if {
 	key := input.index.standby.by_arn[arn]
 	key.key_state != "Enabled"
 } else := sprintf("does not exist in the standby site (account %s): no key of the standby's KMS inventory has this %s", [input.standby.account, ref_kind(arn)]) if {
@@ -174,7 +174,7 @@ key_label(arn) := lib.label(input.index.standby.by_arn[arn]) if {
 
 deny contains finding if {
 	some arn, entries in holders
-	problem := key_problem(arn)
+	problem := standby_key_problem(arn)
 	finding := {
 		"resource": arn,
 		"site": "standby",

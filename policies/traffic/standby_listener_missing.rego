@@ -27,7 +27,7 @@ metadata := {
 }
 
 # (port, protocol) of a load balancer's listeners, as "PROTOCOL:PORT".
-ports(lb) := {sprintf("%s:%v", [l.protocol, l.port]) | some l in lb.listeners}
+listener_ports(lb) := {sprintf("%s:%v", [l.protocol, l.port]) | some l in lb.listeners}
 
 twins contains [primary, standby] if {
 	some pair in object.get(input.parity, ["by_kind", "load_balancer"], [])
@@ -41,7 +41,7 @@ applicable contains standby.arn if {
 
 deny contains finding if {
 	some [primary, standby] in twins
-	missing := ports(primary) - ports(standby)
+	missing := listener_ports(primary) - listener_ports(standby)
 	count(missing) > 0
 	finding := {
 		"resource": standby.arn,
