@@ -46,6 +46,45 @@ struct RawConfig {
     collect: CollectConfig,
     #[serde(default)]
     waiver: Vec<Spanned<RawWaiver>>,
+    #[serde(default)]
+    targets: Vec<Spanned<RawTarget>>,
+}
+
+/// One `[[targets]]` entry: a named site pair with its own sites, objectives and scope.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    name: Option<Spanned<String>>,
+    #[serde(default)]
+    primary: SiteConfig,
+    #[serde(default)]
+    standby: SiteConfig,
+    #[serde(default)]
+    objectives: RawObjectives,
+    scope: Option<ScopeConfig>,
+}
+
+/// A file of `[[targets]]` only (`--targets FILE`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargetsFile {
+    #[serde(default)]
+    targets: Vec<Spanned<RawTarget>>,
+}
+
+/// A named site pair of a multi-target run, as declared; [`Config::target_configs`] turns each
+/// into a whole configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub name: String,
+    pub primary: SiteConfig,
+    pub standby: SiteConfig,
+    /// The objectives with the target's own values applied over the top-level ones.
+    pub objectives: Objectives,
+    /// The target's own `[targets.scope]`, which replaces the top-level `[scope]` whole.
+    pub scope: Option<ScopeConfig>,
+    /// `file:line` of its `[[targets]]` header.
+    pub location: String,
 }
 
 /// Which resources are judged.
@@ -265,7 +304,7 @@ fn default_attempts() -> u32 {
     5
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawObjectives {
     rpo: Option<Spanned<String>>,
@@ -367,7 +406,7 @@ pub struct Waiver {
 }
 
 /// The validated configuration.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// The file it came from (`None`: defaults only).
     pub path: Option<PathBuf>,
@@ -379,9 +418,101 @@ pub struct Config {
     pub gate: Gate,
     pub collect: CollectConfig,
     pub waivers: Vec<Waiver>,
+    /// `[[targets]]`: the named site pairs of a multi-target run (empty: the one pair of
+    /// `[primary]` and `[standby]`).
+    pub targets: Vec<Target>,
+    /// The target this configuration judges, in a multi-target run (reports carry it).
+    pub target: Option<String>,
+    /// Whether global resources that name no region (a failover record whose answers and
+    /// health checks name no region, a role nothing regional uses) are judged in this run:
+    /// true unless another target of the same account owns them (`crate::snapshot::attribution`).
+    pub owns_unattributed: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            primary: SiteConfig::default(),
+            standby: SiteConfig::default(),
+            scope: ScopeConfig::default(),
+            pairing: PairingConfig::default(),
+            objectives: Objectives::default(),
+            gate: Gate::default(),
+            collect: CollectConfig::default(),
+            waivers: Vec::new(),
+            targets: Vec::new(),
+            target: None,
+            owns_unattributed: true,
+        }
+    }
 }
 
 impl Config {
+    /// Replaces `[[targets]]` with those of a targets file (`--targets FILE`: a TOML file of
+    /// `[[targets]]` tables only); the file's objectives apply over this configuration's.
+    pub fn load_targets(&mut self, path: &Path) -> Result<()> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Config(format!(
+                "cannot read targets file {file}: {e}; it is a TOML file of [[targets]] tables \
+                 (docs/organisation.md)"
+            ))
+        })?;
+        let raw: RawTargetsFile =
+            toml::from_str(&text).map_err(|e| toml_error(&text, &file, &e))?;
+        let err = |span: std::ops::Range<usize>, msg: String| -> anyhow::Error {
+            let (l, c) = line_col(&text, span.start);
+            Error::Config(format!("config {file}:{l}:{c}: {msg}")).into()
+        };
+        let targets = parse_targets(raw.targets, &self.objectives, &file, &text, &err)?;
+        if targets.is_empty() {
+            return Err(Error::Config(format!(
+                "targets file {file} declares no [[targets]]; add one table per site pair \
+                 (docs/organisation.md)"
+            ))
+            .into());
+        }
+        self.targets = targets;
+        Ok(())
+    }
+
+    /// Whether this is a multi-target run (`[[targets]]` or `--targets`).
+    pub fn is_multi_target(&self) -> bool {
+        !self.targets.is_empty()
+    }
+
+    /// One whole configuration per target: the target's sites (each key it sets over the
+    /// top-level `[primary]`/`[standby]`), objectives and scope; everything else shared. Without
+    /// `[[targets]]`, this configuration alone.
+    pub fn target_configs(&self) -> Vec<Config> {
+        if self.targets.is_empty() {
+            return vec![self.clone()];
+        }
+        fn over(base: &SiteConfig, own: &SiteConfig) -> SiteConfig {
+            let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+            SiteConfig {
+                region: pick(&own.region, &base.region),
+                profile: pick(&own.profile, &base.profile),
+                role_arn: pick(&own.role_arn, &base.role_arn),
+                external_id: pick(&own.external_id, &base.external_id),
+                endpoint_url: pick(&own.endpoint_url, &base.endpoint_url),
+            }
+        }
+        self.targets
+            .iter()
+            .map(|t| Config {
+                primary: over(&self.primary, &t.primary),
+                standby: over(&self.standby, &t.standby),
+                objectives: t.objectives.clone(),
+                scope: t.scope.clone().unwrap_or_else(|| self.scope.clone()),
+                targets: Vec::new(),
+                target: Some(t.name.clone()),
+                ..self.clone()
+            })
+            .collect()
+    }
+
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config> {
         let bytes = std::fs::read(path).map_err(|e| {
@@ -404,72 +535,14 @@ impl Config {
     /// Parses config text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let file = path.display().to_string();
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let at = e
-                .span()
-                .map(|s| {
-                    let (l, c) = line_col(text, s.start);
-                    format!(":{l}:{c}")
-                })
-                .unwrap_or_default();
-            // The offending line, so a wrong type names its key.
-            let line = e
-                .span()
-                .and_then(|s| text.lines().nth(line_col(text, s.start).0 - 1))
-                .map(|l| l.trim())
-                .filter(|l| !l.is_empty() && l.chars().count() <= 120)
-                .map(|l| format!(" (in `{l}`)"))
-                .unwrap_or_default();
-            Error::Config(format!(
-                "config {file}{at}: {}{line}",
-                e.message().trim_end()
-            ))
-        })?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(text, &file, &e))?;
         let err = |span: std::ops::Range<usize>, msg: String| -> anyhow::Error {
             let (l, c) = line_col(text, span.start);
             Error::Config(format!("config {file}:{l}:{c}: {msg}")).into()
         };
 
         let mut objectives = Objectives::default();
-        let RawObjectives {
-            rpo,
-            rto,
-            dns_ttl_max,
-            copy_grace,
-            failback,
-            default_tier,
-        } = raw.objectives;
-        for (field, value, slot) in [
-            ("rpo", rpo, &mut objectives.rpo_seconds),
-            ("rto", rto, &mut objectives.rto_seconds),
-            (
-                "dns_ttl_max",
-                dns_ttl_max,
-                &mut objectives.dns_ttl_max_seconds,
-            ),
-            ("copy_grace", copy_grace, &mut objectives.copy_grace_seconds),
-        ] {
-            if let Some(v) = value {
-                *slot = parse_duration(v.get_ref())
-                    .map_err(|m| err(v.span(), format!("objectives.{field}: {m}")))?;
-            }
-        }
-        if let Some(f) = failback {
-            objectives.failback = f;
-        }
-        if let Some(t) = default_tier {
-            if !matches!(t.get_ref().as_str(), "pilot-light" | "warm-standby") {
-                return Err(err(
-                    t.span(),
-                    format!(
-                        "objectives.default_tier: `{}` is not a tier; use `pilot-light` or \
-                         `warm-standby`",
-                        t.get_ref()
-                    ),
-                ));
-            }
-            objectives.default_tier = t.into_inner();
-        }
+        apply_objectives(raw.objectives, &mut objectives, "objectives", &err)?;
 
         let mut gate = Gate::default();
         if let Some(f) = raw.gate.fail_under {
@@ -503,16 +576,8 @@ impl Config {
             return Err(Error::Config(format!("config {file}: {problem}")).into());
         }
 
-        for s in &raw.scope.services {
-            if Service::parse(s).is_none() {
-                return Err(Error::Config(format!(
-                    "config {file}: scope.services: `{s}` is not a service drready reads; use one \
-                     of {}",
-                    Service::choices()
-                ))
-                .into());
-            }
-        }
+        check_services(&raw.scope.services, &file, "scope.services")?;
+        let targets = parse_targets(raw.targets, &objectives, &file, text, &err)?;
 
         let mut waivers = Vec::new();
         for (i, w) in raw.waiver.into_iter().enumerate() {
@@ -571,6 +636,9 @@ impl Config {
             gate,
             collect: raw.collect,
             waivers,
+            targets,
+            target: None,
+            owns_unattributed: true,
         };
         for key in &config.scope.redact_tags {
             if let Some(why) = config.unredactable(key) {
@@ -616,6 +684,164 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
+}
+
+/// A TOML parse error as `config FILE:LINE:COL: message (in `the line`)`.
+fn toml_error(text: &str, file: &str, e: &toml::de::Error) -> anyhow::Error {
+    let at = e
+        .span()
+        .map(|s| {
+            let (l, c) = line_col(text, s.start);
+            format!(":{l}:{c}")
+        })
+        .unwrap_or_default();
+    // The offending line, so a wrong type names its key.
+    let line = e
+        .span()
+        .and_then(|s| text.lines().nth(line_col(text, s.start).0 - 1))
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && l.chars().count() <= 120)
+        .map(|l| format!(" (in `{l}`)"))
+        .unwrap_or_default();
+    Error::Config(format!(
+        "config {file}{at}: {}{line}",
+        e.message().trim_end()
+    ))
+    .into()
+}
+
+/// Applies the objectives a file sets over `objectives`; `prefix` names the table in errors.
+fn apply_objectives(
+    raw: RawObjectives,
+    objectives: &mut Objectives,
+    prefix: &str,
+    err: &dyn Fn(std::ops::Range<usize>, String) -> anyhow::Error,
+) -> Result<()> {
+    let RawObjectives {
+        rpo,
+        rto,
+        dns_ttl_max,
+        copy_grace,
+        failback,
+        default_tier,
+    } = raw;
+    for (field, value, slot) in [
+        ("rpo", rpo, &mut objectives.rpo_seconds),
+        ("rto", rto, &mut objectives.rto_seconds),
+        (
+            "dns_ttl_max",
+            dns_ttl_max,
+            &mut objectives.dns_ttl_max_seconds,
+        ),
+        ("copy_grace", copy_grace, &mut objectives.copy_grace_seconds),
+    ] {
+        if let Some(v) = value {
+            *slot = parse_duration(v.get_ref())
+                .map_err(|m| err(v.span(), format!("{prefix}.{field}: {m}")))?;
+        }
+    }
+    if let Some(f) = failback {
+        objectives.failback = f;
+    }
+    if let Some(t) = default_tier {
+        if !matches!(t.get_ref().as_str(), "pilot-light" | "warm-standby") {
+            return Err(err(
+                t.span(),
+                format!(
+                    "{prefix}.default_tier: `{}` is not a tier; use `pilot-light` or \
+                     `warm-standby`",
+                    t.get_ref()
+                ),
+            ));
+        }
+        objectives.default_tier = t.into_inner();
+    }
+    Ok(())
+}
+
+/// Validates `[[targets]]` entries; `base` is the top-level objectives each target starts from.
+fn parse_targets(
+    raw: Vec<Spanned<RawTarget>>,
+    base: &Objectives,
+    file: &str,
+    text: &str,
+    err: &dyn Fn(std::ops::Range<usize>, String) -> anyhow::Error,
+) -> Result<Vec<Target>> {
+    let mut targets: Vec<Target> = Vec::new();
+    for (i, t) in raw.into_iter().enumerate() {
+        let header = t.span();
+        let t = t.into_inner();
+        let name = t.name.ok_or_else(|| {
+            err(
+                header.clone(),
+                format!(
+                    "targets #{}: missing `name`; every target needs a unique name (it names its \
+                     report file), e.g. name = \"payments-prod\"",
+                    i + 1
+                ),
+            )
+        })?;
+        if let Some(why) = target_name_problem(name.get_ref()) {
+            return Err(err(name.span(), format!("targets.name: {why}")));
+        }
+        if let Some(first) = targets.iter().find(|o| o.name == *name.get_ref()) {
+            return Err(err(
+                name.span(),
+                format!(
+                    "targets.name: `{}` is already the name of the target at {}; names must be \
+                     unique",
+                    name.get_ref(),
+                    first.location
+                ),
+            ));
+        }
+        let mut objectives = base.clone();
+        apply_objectives(t.objectives, &mut objectives, "targets.objectives", err)?;
+        if let Some(scope) = &t.scope {
+            check_services(&scope.services, file, "targets.scope.services")?;
+        }
+        let (line, _) = line_col(text, header.start);
+        targets.push(Target {
+            name: name.into_inner(),
+            primary: t.primary,
+            standby: t.standby,
+            objectives,
+            scope: t.scope,
+            location: format!("{file}:{line}"),
+        });
+    }
+    Ok(targets)
+}
+
+/// Why `name` cannot name a target (it becomes a file name and a SARIF category), if it cannot.
+pub fn target_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() || name.len() > 100 {
+        return Some(format!("`{name}` must be 1 to 100 characters long"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        || name.starts_with('.')
+    {
+        return Some(format!(
+            "`{name}` may use only letters, digits, `-`, `_` and `.` (not first): it names the \
+             target's report file"
+        ));
+    }
+    None
+}
+
+fn check_services(services: &[String], file: &str, key: &str) -> Result<()> {
+    for s in services {
+        if Service::parse(s).is_none() {
+            return Err(Error::Config(format!(
+                "config {file}: {key}: `{s}` is not a service drready reads; use one of {}",
+                Service::choices()
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Parses `90s`, `15m`, `4h`, `1d`, `1w` (or a sum such as `1h30m`) into seconds.

@@ -98,8 +98,7 @@ pub const API_ACTIONS: &[&str] = &[
     "sts:GetCallerIdentity",
 ];
 
-/// Account id recorded for a site whose identity could not be read.
-pub const UNKNOWN_ACCOUNT: &str = "unknown";
+pub use crate::snapshot::UNKNOWN_ACCOUNT;
 
 /// What one service collector returns: the inventory it could read and what it could not.
 pub(crate) type Outcome<T> = (T, Vec<CollectionError>);
@@ -139,18 +138,68 @@ pub async fn collect(config: &Config) -> anyhow::Result<Snapshot> {
 
 /// [`collect`], reporting progress as services finish.
 pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::Result<Snapshot> {
+    collect_shared(
+        config,
+        progress,
+        &Shared::new(config.collect.max_concurrency),
+    )
+    .await
+}
+
+/// What the collections of several targets in one run share: the one limit on calls in flight,
+/// and the global services (IAM, Route 53), read once per account whichever target asks first.
+pub struct Shared {
+    limiter: Arc<Semaphore>,
+    iam: GlobalCache<crate::snapshot::IamInventory>,
+    route53: GlobalCache<crate::snapshot::Route53Inventory>,
+}
+
+/// One global service's outcome per account, computed once.
+type GlobalCache<T> =
+    std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::OnceCell<Outcome<T>>>>>;
+
+impl Shared {
+    /// At most `max_concurrency` AWS calls in flight over every site of every target.
+    pub fn new(max_concurrency: usize) -> Shared {
+        Shared {
+            limiter: Arc::new(Semaphore::new(
+                max_concurrency.clamp(1, Semaphore::MAX_PERMITS),
+            )),
+            iam: Default::default(),
+            route53: Default::default(),
+        }
+    }
+}
+
+/// Reads a global service of `ctx`'s account through `cache`: the first caller reads, the others
+/// (other targets in the same account) wait for and copy its outcome.
+async fn global<'a, T, F, Fut>(cache: &GlobalCache<T>, ctx: &'a SiteCtx, f: F) -> Outcome<T>
+where
+    T: Clone,
+    F: FnOnce(&'a SiteCtx) -> Fut,
+    Fut: Future<Output = Outcome<T>>,
+{
+    let cell = {
+        let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(ctx.account.clone()).or_default().clone()
+    };
+    cell.get_or_init(|| f(ctx)).await.clone()
+}
+
+/// [`collect_with`] under the limits and caches of a multi-target run.
+pub async fn collect_shared(
+    config: &Config,
+    progress: &dyn Progress,
+    shared: &Shared,
+) -> anyhow::Result<Snapshot> {
     let services: BTreeSet<Service> = config
         .scope
         .services
         .iter()
         .filter_map(|s| Service::parse(s))
         .collect();
-    let permits = config
-        .collect
-        .max_concurrency
-        .clamp(1, Semaphore::MAX_PERMITS);
-    let limiter = Arc::new(Semaphore::new(permits));
-    tracing::info!(services = ?services, "collecting inventory of both sites");
+    let limiter = shared.limiter.clone();
+    tracing::info!(target_name = ?config.target, services = ?services, "collecting inventory of both sites");
 
     let (primary, standby) = futures::join!(
         prepare(
@@ -195,11 +244,11 @@ pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::R
         }),
         tracked(progress, Service::Iam, {
             let (a, b) = regional(Service::Iam);
-            per_account(a, b, iam::collect)
+            per_account(a, b, |c| global(&shared.iam, c, iam::collect))
         }),
         tracked(progress, Service::Route53, {
             let (a, b) = regional(Service::Route53);
-            per_account(a, b, route53::collect)
+            per_account(a, b, |c| global(&shared.route53, c, route53::collect))
         }),
         regional_stage(progress, Service::Rds, regional(Service::Rds), rds::collect),
         regional_stage(

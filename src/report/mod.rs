@@ -4,6 +4,7 @@ pub mod diff;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod org;
 pub mod sarif;
 pub mod table;
 pub mod text;
@@ -37,6 +38,9 @@ pub struct Report {
     pub collected_at: DateTime<Utc>,
     /// `PRIMARY_REGION/STANDBY_REGION`.
     pub site_pair: String,
+    /// The target (`[[targets]] name`) this report judges, in a multi-target run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     /// The configuration file used, if any (SARIF anchors results to it).
     pub config_file: Option<String>,
     pub sites: Sites,
@@ -245,6 +249,7 @@ impl Report {
             generated_at: Utc::now(),
             collected_at: snapshot.collected_at,
             site_pair: snapshot.site_pair(),
+            target: config.target.clone(),
             config_file: config.path.as_ref().map(|p| p.display().to_string()),
             sites: Sites {
                 primary: SiteSummary::of(&snapshot.primary),

@@ -20,6 +20,9 @@ use crate::vocab::{Service, SiteRole};
 pub use kinds::{InventorySize, Visit, VisitMut, field};
 pub use model::*;
 pub use redact::REDACTED;
+/// Account id recorded for a site whose identity could not be read.
+pub const UNKNOWN_ACCOUNT: &str = "unknown";
+
 pub use scope::{Scope, glob_match};
 
 /// The snapshot format version this build reads and writes.
