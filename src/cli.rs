@@ -202,6 +202,8 @@ crate::vocab::vocab! {
         Sarif = "sarif",
         Junit = "junit",
         Markdown = "markdown",
+        /// One self-contained HTML file (no network access), for audits.
+        Html = "html",
     }
 }
 
@@ -567,6 +569,13 @@ pub fn emit(
             Format::Sarif => crate::report::sarif::render(report, sarif)?,
             Format::Junit => crate::report::junit::render(report)?,
             Format::Markdown => crate::report::markdown::render(report, previous)?,
+            Format::Html => crate::report::html::render(
+                &crate::report::org::Org::of_one(report),
+                &previous
+                    .map(|p| crate::report::org::Org::of_one(p).report)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            )?,
             Format::Table => {
                 let color = match color {
                     ColorWhen::Always => true,

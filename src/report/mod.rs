@@ -1,6 +1,7 @@
 //! The report model — everything a renderer needs — and the renderers, one per format.
 
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

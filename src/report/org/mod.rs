@@ -3,6 +3,11 @@
 //! merged run and a one-process run of the same targets give the same organisation report
 //! (docs/organisation.md).
 
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod table;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
