@@ -17,6 +17,7 @@ use crate::vocab::FailOn;
 
 mod diff;
 mod doctor;
+mod org;
 mod runbook;
 mod scan;
 
@@ -78,6 +79,10 @@ pub enum Command {
     },
     /// Print the manual page (roff): `drready man > drready.1 && man ./drready.1`.
     Man,
+    /// Combine per-target JSON reports (the shards of a multi-target scan, `scan --out-dir`)
+    /// into one organisation report. Exit 0 when every target is ready, 1 when one is not,
+    /// 3 when one is incomplete.
+    Merge(org::MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -151,8 +156,8 @@ pub struct ReportArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub policies: PolicyArgs,
-    /// Output format, repeatable: `table`, `json`, `sarif`, `junit`, `markdown`, optionally
-    /// `=FILE` to write to a file (e.g. `--format table --format sarif=drready.sarif`).
+    /// Output format, repeatable: `table`, `json`, `sarif`, `junit`, `markdown`, `html`,
+    /// optionally `=FILE` to write to a file (e.g. `--format table --format sarif=drready.sarif`).
     /// Default: table on stdout.
     #[arg(long, short = 'f', value_name = "FORMAT[=FILE]")]
     pub format: Vec<String>,
@@ -172,9 +177,15 @@ pub struct ReportArgs {
     /// List every rule in SARIF `tool.driver.rules`, not only the rules with a result.
     #[arg(long)]
     pub sarif_all_rules: bool,
-    /// A JSON report of an earlier run: the Markdown report adds a trend section against it.
-    #[arg(long, value_name = "REPORT.json", env = "DRREADY_PREVIOUS")]
-    pub previous: Option<PathBuf>,
+    /// JSON reports of earlier runs, oldest first (repeatable): the Markdown report adds a
+    /// trend section against the newest, the HTML report a score-over-time chart of them all.
+    #[arg(
+        long,
+        value_name = "REPORT.json",
+        env = "DRREADY_PREVIOUS",
+        value_delimiter = ','
+    )]
+    pub previous: Vec<PathBuf>,
     /// Tag keys whose values become `[redacted]` in snapshots and every report
     /// (comma-separated; added to `scope.redact_tags`).
     #[arg(
@@ -352,6 +363,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Init(args) => init(args, quiet),
         Command::Scan(args) => scan::scan(args, quiet),
         Command::Snapshot(args) => scan::snapshot(args, quiet),
+        Command::Merge(args) => org::merge(args, quiet),
         Command::Doctor(args) => doctor::run(args),
         Command::Runbook(args) => runbook::run(args, quiet),
         Command::Policies(PoliciesCommand::List(args)) => list(args),
@@ -448,7 +460,8 @@ fn load_policies(args: &PolicyArgs) -> Result<PolicySet> {
 }
 
 fn evaluate(args: EvaluateArgs, quiet: bool) -> Result<ExitStatus> {
-    let prepared = crate::pipeline::timed("prepare", || Prepared::new(&args.report))?;
+    let mut prepared = crate::pipeline::timed("prepare", || Prepared::new(&args.report))?;
+    prepared.load_previous(&args.report)?;
     let snapshot = crate::pipeline::timed("load", || crate::snapshot::load(&args.snapshot))?;
     prepared.judge(&snapshot, &args.report, quiet)
 }
@@ -459,21 +472,48 @@ pub(crate) struct Prepared {
     pub outputs: Vec<Output>,
     pub config: Config,
     pub policies: PolicySet,
-    pub previous: Option<Report>,
+    /// `--previous` reports, oldest first (single-pair runs; see [`Prepared::load_previous`]).
+    pub previous: Vec<Report>,
 }
 
 impl Prepared {
+    /// Outputs, configuration and policies; `--previous` is loaded by the caller once it knows
+    /// whether the run judges one site pair or many.
     pub(crate) fn new(args: &ReportArgs) -> Result<Prepared> {
         let outputs = parse_outputs(&args.format)?;
         let config = load_config(args)?;
         let policies = load_policies(&args.policies)?;
-        let previous = load_previous(args, &outputs)?;
         Ok(Prepared {
             outputs,
             config,
             policies,
-            previous,
+            previous: Vec::new(),
         })
+    }
+
+    /// Loads `--previous` for a single-pair run: the Markdown trend and the HTML chart use
+    /// them, so asking for them without either is an error.
+    pub(crate) fn load_previous(&mut self, args: &ReportArgs) -> Result<()> {
+        if args.previous.is_empty() {
+            return Ok(());
+        }
+        if !self
+            .outputs
+            .iter()
+            .any(|o| matches!(o.format, Format::Markdown | Format::Html))
+        {
+            bail!(Error::Usage(format!(
+                "--previous {} is only used by the Markdown and HTML reports; add --format \
+                 markdown[=FILE] or --format html=FILE",
+                args.previous[0].display()
+            )));
+        }
+        self.previous = args
+            .previous
+            .iter()
+            .map(|p| crate::report::load(p))
+            .collect::<Result<_>>()?;
+        Ok(())
     }
 
     /// Evaluates a snapshot and writes every requested output.
@@ -493,30 +533,10 @@ impl Prepared {
             ..SarifOptions::default()
         };
         crate::pipeline::timed("emit", || {
-            emit(
-                &report,
-                &self.outputs,
-                args.color,
-                &sarif,
-                self.previous.as_ref(),
-            )
+            emit(&report, &self.outputs, args.color, &sarif, &self.previous)
         })?;
         Ok(report.gate.verdict.into())
     }
-}
-
-/// Loads `--previous`; it only feeds the Markdown report, so asking for it without one is an error.
-pub fn load_previous(args: &ReportArgs, outputs: &[Output]) -> Result<Option<Report>> {
-    let Some(path) = &args.previous else {
-        return Ok(None);
-    };
-    if !outputs.iter().any(|o| o.format == Format::Markdown) {
-        bail!(Error::Usage(format!(
-            "--previous {} is only used by the Markdown report; add --format markdown[=FILE]",
-            path.display()
-        )));
-    }
-    Ok(Some(crate::report::load(path)?))
 }
 
 /// Warns on stderr about waivers that expired or match nothing.
@@ -554,13 +574,14 @@ fn init(args: InitArgs, quiet: bool) -> Result<ExitStatus> {
     Ok(ExitStatus::Ready)
 }
 
-/// Renders every requested output; files are written atomically.
+/// Renders every requested output; files are written atomically. `previous` are earlier
+/// reports, oldest first: the Markdown trend compares with the newest.
 pub fn emit(
     report: &Report,
     outputs: &[Output],
     color: ColorWhen,
     sarif: &SarifOptions,
-    previous: Option<&Report>,
+    previous: &[Report],
 ) -> Result<()> {
     for o in outputs {
         let to_tty = o.path.is_none() && std::io::stdout().is_terminal();
@@ -568,39 +589,49 @@ pub fn emit(
             Format::Json => crate::report::json::render(report)?,
             Format::Sarif => crate::report::sarif::render(report, sarif)?,
             Format::Junit => crate::report::junit::render(report)?,
-            Format::Markdown => crate::report::markdown::render(report, previous)?,
-            Format::Html => crate::report::html::render(
-                &crate::report::org::Org::of_one(report),
-                &previous
+            Format::Markdown => crate::report::markdown::render(report, previous.last())?,
+            Format::Html => {
+                let history: Vec<_> = previous
+                    .iter()
                     .map(|p| crate::report::org::Org::of_one(p).report)
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            )?,
-            Format::Table => {
-                let color = match color {
-                    ColorWhen::Always => true,
-                    ColorWhen::Never => false,
-                    ColorWhen::Auto => to_tty && std::env::var_os("NO_COLOR").is_none(),
-                };
-                let width = if to_tty {
-                    comfy_table::Table::new().width().unwrap_or(120)
-                } else {
-                    std::env::var("COLUMNS")
-                        .ok()
-                        .and_then(|c| c.parse().ok())
-                        .unwrap_or(160)
-                };
-                crate::report::table::render(report, TableOptions { color, width })
+                    .collect();
+                crate::report::html::render(&crate::report::org::Org::of_one(report), &history)?
             }
+            Format::Table => crate::report::table::render(report, table_options(color, to_tty)),
         };
-        match &o.path {
-            Some(p) => crate::fsutil::write_atomic(p, text.as_bytes())?,
-            None => {
-                let mut out = std::io::stdout().lock();
-                // A closed pipe (`| head`) is not an error worth a stack of messages.
-                let _ = out.write_all(text.as_bytes());
-                let _ = out.flush();
-            }
+        write_output(o.path.as_deref(), &text)?;
+    }
+    Ok(())
+}
+
+/// How the table is drawn: colour by `--color` (auto: on a terminal without NO_COLOR), width
+/// of the terminal, or `COLUMNS`, or 160.
+pub(crate) fn table_options(color: ColorWhen, to_tty: bool) -> TableOptions {
+    let color = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => to_tty && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let width = if to_tty {
+        comfy_table::Table::new().width().unwrap_or(120)
+    } else {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(160)
+    };
+    TableOptions { color, width }
+}
+
+/// Writes one rendered output to its file (atomically) or to stdout.
+pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => crate::fsutil::write_atomic(p, text.as_bytes())?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a stack of messages.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
         }
     }
     Ok(())

@@ -48,9 +48,14 @@ pub struct SiteArgs {
     /// Endpoint URL for every AWS call of both sites (an emulator or a proxy).
     #[arg(long, env = "DRREADY_ENDPOINT_URL", value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Most AWS calls in flight at once, over both sites.
+    /// Most AWS calls in flight at once, over both sites (over every target in a multi-target
+    /// run).
     #[arg(long, value_name = "N")]
     pub max_concurrency: Option<usize>,
+    /// Judge only this target of the configuration's `[[targets]]` (or of --targets FILE) as a
+    /// single site pair.
+    #[arg(long, value_name = "NAME", env = "DRREADY_TARGET")]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +67,8 @@ pub struct ScanArgs {
     /// Also write the collected snapshot to FILE (for `drready evaluate` later).
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub targets: super::org::TargetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +96,40 @@ pub struct SnapshotArgs {
 }
 
 pub(super) fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
+    let names = || {
+        config
+            .targets
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(name) = &args.target {
+        if !config.is_multi_target() {
+            bail!(Error::Usage(format!(
+                "--target {name}: the configuration declares no [[targets]]; drop --target, or \
+                 give a targets file with --targets FILE"
+            )));
+        }
+        let Some(chosen) = config
+            .target_configs()
+            .into_iter()
+            .find(|c| c.target.as_deref() == Some(name.as_str()))
+        else {
+            bail!(Error::Usage(format!(
+                "--target {name}: no such target; the targets are {}",
+                names()
+            )));
+        };
+        *config = chosen;
+    } else if config.is_multi_target() {
+        bail!(Error::Usage(format!(
+            "the configuration declares {} targets ([[targets]]); this command judges one site \
+             pair: pick one with --target NAME ({})",
+            config.targets.len(),
+            names()
+        )));
+    }
     fn set(slot: &mut Option<String>, v: &Option<String>) {
         if v.is_some() {
             slot.clone_from(v);
@@ -354,25 +395,39 @@ pub(super) fn next_step(u: &Unreadable<'_>, site: &SiteConfig) -> String {
     }
 }
 
+/// What to say about each site that could not be read at all: the failure, then the next step.
+pub(super) fn unreadable_lines(snapshot: &Snapshot, config: &Config) -> Vec<String> {
+    unreadable(snapshot)
+        .iter()
+        .flat_map(|u| {
+            let site = match u.role {
+                SiteRole::Primary => &config.primary,
+                SiteRole::Standby => &config.standby,
+            };
+            [
+                format!(
+                    "the {} site ({}) could not be read at all: {} ({})",
+                    u.role,
+                    u.region,
+                    short_cause(u.message),
+                    u.code
+                ),
+                format!("  next: {}", next_step(u, site)),
+            ]
+        })
+        .collect()
+}
+
 /// Says, before anything else, which site could not be read at all and what to do. True when no
 /// site could be read: then there is nothing to judge and no report is rendered (exit 3).
 pub(super) fn explain_unreadable(snapshot: &Snapshot, config: &Config) -> bool {
-    let sites = unreadable(snapshot);
-    for u in &sites {
-        let site = match u.role {
-            SiteRole::Primary => &config.primary,
-            SiteRole::Standby => &config.standby,
-        };
-        eprintln!(
-            "error: the {} site ({}) could not be read at all: {} ({})",
-            u.role,
-            u.region,
-            short_cause(u.message),
-            u.code
-        );
-        eprintln!("  next: {}", next_step(u, site));
+    for line in unreadable_lines(snapshot, config) {
+        match line.strip_prefix("  ") {
+            Some(next) => eprintln!("  {next}"),
+            None => eprintln!("error: {line}"),
+        }
     }
-    sites.len() == SiteRole::BOTH.len()
+    unreadable(snapshot).len() == SiteRole::BOTH.len()
 }
 
 /// The cause without drready's own framing (`... not collected: its identity could not be read
@@ -390,6 +445,30 @@ fn short_cause(message: &str) -> &str {
 
 pub fn scan(args: ScanArgs, quiet: bool) -> Result<ExitStatus> {
     let mut prepared = Prepared::new(&args.report)?;
+    if let Some(path) = &args.targets.targets {
+        prepared.config.load_targets(path)?;
+    }
+    if let Some(dir) = &args.targets.out_dir {
+        super::org::check_out_dir(dir)?;
+    }
+    if prepared.config.is_multi_target() && args.sites.target.is_none() {
+        if let Some(p) = &args.save_snapshot {
+            bail!(Error::Usage(format!(
+                "--save-snapshot {} keeps one site pair's snapshot; in a multi-target run save \
+                 each with `drready snapshot --target NAME`",
+                p.display()
+            )));
+        }
+        return super::org::scan_targets(prepared, &args.sites, &args.targets, &args.report, quiet);
+    }
+    if args.targets.shard.is_some() || args.targets.out_dir.is_some() {
+        bail!(Error::Usage(
+            "--shard and --out-dir split and keep the reports of many targets; declare them with \
+             [[targets]] in drready.toml or --targets FILE"
+                .into()
+        ));
+    }
+    prepared.load_previous(&args.report)?;
     apply_sites(&mut prepared.config, &args.sites)?;
     if let Some(p) = &args.save_snapshot {
         check_output_dir(p)?;

@@ -186,6 +186,30 @@ where
     cell.get_or_init(|| f(ctx)).await.clone()
 }
 
+/// The account ids of a target's two sites, `None` where the identity cannot be read: one STS
+/// call per site, under the shared limit. A multi-target run learns which targets share an
+/// account before collecting, so every shard attributes global resources alike.
+pub async fn accounts(config: &Config, shared: &Shared) -> [Option<String>; 2] {
+    let none = BTreeSet::new();
+    let (p, s) = futures::join!(
+        prepare(
+            SiteRole::Primary,
+            &config.primary,
+            config,
+            &none,
+            &shared.limiter
+        ),
+        prepare(
+            SiteRole::Standby,
+            &config.standby,
+            config,
+            &none,
+            &shared.limiter
+        ),
+    );
+    [p.0, s.0].map(|site| Some(site.account).filter(|a| a != UNKNOWN_ACCOUNT))
+}
+
 /// [`collect_with`] under the limits and caches of a multi-target run.
 pub async fn collect_shared(
     config: &Config,

@@ -248,3 +248,36 @@ pub fn render_json(org: &Org) -> Result<String> {
     text.push('\n');
     Ok(text)
 }
+
+/// An earlier run for the HTML score-over-time chart: an organisation JSON report, or a
+/// single-pair JSON report (an organisation of one target).
+pub fn load_history(path: &std::path::Path) -> Result<OrgReport> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Report(format!("cannot read report {origin}: {e}")))?;
+    #[derive(Deserialize)]
+    struct Version {
+        org_report_version: Option<serde_json::Value>,
+    }
+    let v: Version = serde_json::from_str(&text)
+        .map_err(|e| Error::Report(format!("{origin} is not a drready JSON report: {e}")))?;
+    match v.org_report_version {
+        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(ORG_REPORT_VERSION as u64) => {
+            let de = &mut serde_json::Deserializer::from_str(&text);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                Error::Report(format!(
+                    "organisation report {origin}: at $.{}: {}",
+                    e.path(),
+                    e.inner()
+                ))
+                .into()
+            })
+        }
+        Some(other) => Err(Error::Report(format!(
+            "organisation report {origin}: org_report_version {other} is not supported; this \
+             drready reads org_report_version {ORG_REPORT_VERSION}"
+        ))
+        .into()),
+        None => Ok(Org::of_one(&super::parse(&text, &origin)?).report),
+    }
+}
