@@ -84,6 +84,18 @@ application stays healthy by every rule, under the default objectives and under 
 Defects that cannot be seeded in the chosen layout are listed in ``unavailable_defects`` with the
 reason. The summary's ``defects`` maps every seeded defect (both flags) to its application.
 
+``--pair-name NAME`` seeds a second (third, ...) site pair into an account that already holds one:
+every application is named ``NAME-appNN`` (so its roles, instance profiles, buckets, key pairs and
+health checks are its own), the account-wide policy and replication role are
+``NAME-dr-common-read`` and ``NAME-dr-s3-replication``, and the hosted zone is
+``NAME.dr-demo.example.com.``. Seed each pair with its own regions (two pairs sharing a region
+would see each other's regional resources). Without it nothing is renamed. The health checks'
+FQDNs name the pair's own region codes (``APP-use1.ZONE`` for us-east-1), so a record's pair can
+be told from its health check.
+
+``--account ID`` seeds into account ID (moto: STS AssumeRole into ``role/drready-seed`` of that
+account acts in it) instead of moto's default account; with ``--two-accounts`` only the primary.
+
 ``--two-accounts`` puts the standby region in account 222222222222 (moto: STS AssumeRole into a
 role of that account acts in it). moto cannot copy an AMI or a snapshot across accounts, so there
 the standby copies are registered in the standby account with the same lineage tags.
@@ -144,10 +156,30 @@ RULE_DEFECTS = [
 RULE_DEFECT_FIRST_APP = 7
 
 
+# Two-letter codes of the compound directions, as AWS's short region codes write them
+# (ap-northeast-1 -> apne1, so ap-south-1 and ap-southeast-1 get distinct tokens).
+COMPOUND_DIRECTIONS = {"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
+
+
 def token(region: str) -> str:
-    """us-east-1 -> use1, eu-central-1 -> euc1."""
+    """us-east-1 -> use1, eu-central-1 -> euc1, ap-southeast-2 -> apse2."""
     parts = region.split("-")
-    return parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1]
+    return parts[0] + "".join(COMPOUND_DIRECTIONS.get(p, p[0]) for p in parts[1:-1]) + parts[-1]
+
+
+def assumed_session(base: boto3.Session, endpoint: str, account: str, region: str,
+                    ) -> boto3.Session:
+    """A session acting in `account` (moto: AssumeRole into any role of an account acts in it)."""
+    creds = base.client("sts", endpoint_url=endpoint).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/drready-seed",
+        RoleSessionName="drready-seed",
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=region,
+    )
 
 
 def tags(**kv: str) -> list[dict[str, str]]:
@@ -243,22 +275,23 @@ TRUST_S3 = {
 }
 
 
-def seed_account_iam(site: Site) -> dict[str, str]:
-    """Account-wide IAM: the managed policy and the S3 replication role."""
+def seed_account_iam(site: Site, prefix: str = "") -> dict[str, str]:
+    """Account-wide IAM: the managed policy and the S3 replication role (names prefixed by
+    `prefix`, the ``--pair-name`` and a dash, when seeding a further pair into the account)."""
     policy = site.iam.create_policy(
-        PolicyName="dr-common-read",
+        PolicyName=f"{prefix}dr-common-read",
         PolicyDocument=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": "*"}],
         }),
     )["Policy"]["Arn"]
     role = site.iam.create_role(
-        RoleName="dr-s3-replication",
+        RoleName=f"{prefix}dr-s3-replication",
         AssumeRolePolicyDocument=json.dumps(TRUST_S3),
         Tags=tags(purpose="s3-replication"),
     )["Role"]["Arn"]
     site.iam.put_role_policy(
-        RoleName="dr-s3-replication",
+        RoleName=f"{prefix}dr-s3-replication",
         PolicyName="replicate",
         PolicyDocument=json.dumps({
             "Version": "2012-10-17",
@@ -467,13 +500,14 @@ def copy_snapshot(primary: Site, standby: Site, snap: str, app: str) -> str:
     return copy
 
 
-def health_check(site: Site, app: str, role: str, token: str, **flags: bool) -> str:
+def health_check(site: Site, app: str, role: str, token: str, zone_name: str = ZONE_NAME,
+                 **flags: bool) -> str:
     """An HTTPS health check named ``APP-ROLE`` on ``APP-TOKEN.<zone>``; `flags` are
     ``Inverted`` / ``Disabled``."""
     check = site.r53.create_health_check(
         CallerReference=f"{app}-{role}",
         HealthCheckConfig={
-            "Type": "HTTPS", "FullyQualifiedDomainName": f"{app}-{token}.{ZONE_NAME[:-1]}",
+            "Type": "HTTPS", "FullyQualifiedDomainName": f"{app}-{token}.{zone_name[:-1]}",
             "Port": 443, "ResourcePath": "/health", "RequestInterval": 30,
             "FailureThreshold": 3, **flags,
         },
@@ -485,25 +519,28 @@ def health_check(site: Site, app: str, role: str, token: str, **flags: bool) -> 
 
 
 def seed_dns(site: Site, apps: list[str], defect_app: str | None,
-             extra_records: int, variant_of: dict[str, str] | None = None) -> dict[str, Any]:
-    """A failover pair per application. `variant_of` maps an application to the DNS rule defect
-    its pair carries (see RULE_DEFECTS)."""
+             extra_records: int, variant_of: dict[str, str] | None = None,
+             standby_token: str = "usw2", zone_name: str = ZONE_NAME,
+             caller_reference: str = "drready-seed") -> dict[str, Any]:
+    """A failover pair per application in zone `zone_name`; the health checks name the site's
+    region code and `standby_token`. `variant_of` maps an application to the DNS rule defect its
+    pair carries (see RULE_DEFECTS)."""
     variant_of = variant_of or {}
-    zone = site.r53.create_hosted_zone(Name=ZONE_NAME, CallerReference="drready-seed")
+    zone = site.r53.create_hosted_zone(Name=zone_name, CallerReference=caller_reference)
     zone_id = zone["HostedZone"]["Id"].split("/")[-1]
     changes: list[dict[str, Any]] = []
     checks = {}
     for n, app in enumerate(apps, start=1):
         variant = variant_of.get(app)
-        fqdn = f"{app}.{ZONE_NAME}"
+        fqdn = f"{app}.{zone_name}"
         host = n % 250
         kind, ttl = "A", 60
         values = (f"10.0.1.{host}", f"10.1.1.{host}")
         if variant == "secondary_targets_primary_region":
-            # The SECONDARY was copied from the PRIMARY's region: both are us-east-1 ELBs.
+            # The SECONDARY was copied from the PRIMARY's region: both are its ELBs.
             kind = "CNAME"
-            values = (f"{app}-web-1234.us-east-1.elb.amazonaws.com",
-                      f"{app}-web-dr-5678.us-east-1.elb.amazonaws.com")
+            values = (f"{app}-web-1234.{site.region}.elb.amazonaws.com",
+                      f"{app}-web-dr-5678.{site.region}.elb.amazonaws.com")
         if variant == "failover_ttl_too_long":
             ttl = 300
         primary: dict[str, Any] = {
@@ -514,31 +551,31 @@ def seed_dns(site: Site, apps: list[str], defect_app: str | None,
             "Failover": "SECONDARY", "TTL": ttl, "ResourceRecords": [{"Value": values[1]}]}
         if variant != "primary_without_health_check":
             disabled = {"Disabled": True} if variant == "health_check_broken" else {}
-            checks[app] = health_check(site, app, "primary", "use1", **disabled)
+            checks[app] = health_check(site, app, "primary", site.token, zone_name, **disabled)
             primary["HealthCheckId"] = checks[app]
         if variant == "health_check_broken":
-            secondary["HealthCheckId"] = health_check(site, app, "secondary", "usw2",
-                                                      Inverted=True)
+            secondary["HealthCheckId"] = health_check(site, app, "secondary", standby_token,
+                                                      zone_name, Inverted=True)
         changes.append({"Action": "CREATE", "ResourceRecordSet": primary})
         if app != defect_app:
             changes.append({"Action": "CREATE", "ResourceRecordSet": secondary})
     changes.append({"Action": "CREATE", "ResourceRecordSet": {
-        "Name": f"www.{ZONE_NAME}", "Type": "CNAME", "TTL": 300,
-        "ResourceRecords": [{"Value": f"{apps[0]}.{ZONE_NAME}"}]}})
+        "Name": f"www.{zone_name}", "Type": "CNAME", "TTL": 300,
+        "ResourceRecords": [{"Value": f"{apps[0]}.{zone_name}"}]}})
     changes.append({"Action": "CREATE", "ResourceRecordSet": {
-        "Name": f"api.{ZONE_NAME}", "Type": "A",
-        "AliasTarget": {"HostedZoneId": zone_id, "DNSName": f"{apps[0]}.{ZONE_NAME}",
+        "Name": f"api.{zone_name}", "Type": "A",
+        "AliasTarget": {"HostedZoneId": zone_id, "DNSName": f"{apps[0]}.{zone_name}",
                         "EvaluateTargetHealth": True}}})
     # Plain records, enough to make ListResourceRecordSets span several pages of 300.
     for i in range(extra_records):
         changes.append({"Action": "CREATE", "ResourceRecordSet": {
-            "Name": f"host-{i:05d}.{ZONE_NAME}", "Type": "A", "TTL": 300,
+            "Name": f"host-{i:05d}.{zone_name}", "Type": "A", "TTL": 300,
             "ResourceRecords": [{"Value": f"10.2.{i // 250}.{i % 250 + 1}"}]}})
     for i in range(0, len(changes), 500):
         site.r53.change_resource_record_sets(
             HostedZoneId=zone_id, ChangeBatch={"Changes": changes[i:i + 500]}
         )
-    return {"zone_id": zone_id, "zone_name": ZONE_NAME, "health_checks": checks}
+    return {"zone_id": zone_id, "zone_name": zone_name, "health_checks": checks}
 
 
 def counts(site: Site, with_globals: bool) -> dict[str, int]:
@@ -600,6 +637,14 @@ def main() -> int:
                         help="replicate every replicated standby bucket back to the primary")
     parser.add_argument("--two-accounts", action="store_true",
                         help=f"standby in account {STANDBY_ACCOUNT} through STS AssumeRole")
+    parser.add_argument("--pair-name", default="",
+                        help="seed a further site pair into an account that holds one: "
+                             "applications NAME-appNN, account-wide IAM names NAME-..., zone "
+                             "NAME.dr-demo.example.com. (lower-case letters, digits, '-')")
+    parser.add_argument("--account", default="",
+                        help="seed into this account id (12 digits) through STS AssumeRole "
+                             "instead of moto's default account (the primary only with "
+                             "--two-accounts)")
     parser.add_argument("--dns-records", type=int, default=0,
                         help="extra plain A records in the zone (to exercise record paging)")
     parser.add_argument("--no-counts", action="store_true",
@@ -619,7 +664,8 @@ def main() -> int:
     if args.realistic:
         given = {a.split("=", 1)[0] for a in sys.argv[1:]}
         clash = sorted(given & {"--apps", "--defects", "--rule-defects", "--failback",
-                                "--dns-records", "--platform", "--platform-defects"})
+                                "--dns-records", "--platform", "--platform-defects",
+                                "--pair-name", "--account"})
         if clash:
             parser.error(f"--realistic seeds a fixed estate: {', '.join(clash)} cannot be used "
                          "with it")
@@ -630,6 +676,15 @@ def main() -> int:
         return seed_realistic.run(args)
     if args.apps < 1:
         parser.error("--apps must be at least 1")
+    pair = args.pair_name
+    if pair and not (pair[0].isalpha() and all(c.islower() or c.isdigit() or c == "-"
+                                               for c in pair) and len(pair) <= 20):
+        parser.error("--pair-name must start with a letter and use only lower-case letters, "
+                     "digits and '-' (at most 20): it prefixes bucket and role names")
+    if args.account and not (len(args.account) == 12 and args.account.isdigit()):
+        parser.error("--account must be a 12-digit account id")
+    if args.account == STANDBY_ACCOUNT and args.two_accounts:
+        parser.error(f"--account {STANDBY_ACCOUNT} is the standby account of --two-accounts")
     if args.apps > 200:
         # moto answers DescribeLaunchTemplates with at most MaxResults (200) templates and no
         # NextToken, so a larger estate would be silently truncated by the emulator.
@@ -641,26 +696,21 @@ def main() -> int:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     os.environ.pop("AWS_PROFILE", None)
-    base = boto3.Session(region_name=args.primary_region)
+    default = boto3.Session(region_name=args.primary_region)
+    base = default
+    if args.account:
+        base = assumed_session(default, args.endpoint, args.account, args.primary_region)
     primary = Site(base, args.endpoint, args.primary_region)
     if args.two_accounts:
-        sts = base.client("sts", endpoint_url=args.endpoint)
-        creds = sts.assume_role(
-            RoleArn=f"arn:aws:iam::{STANDBY_ACCOUNT}:role/drready-seed",
-            RoleSessionName="drready-seed",
-        )["Credentials"]
-        standby_session = boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            region_name=args.standby_region,
-        )
+        standby_session = assumed_session(default, args.endpoint, STANDBY_ACCOUNT,
+                                          args.standby_region)
     else:
         standby_session = base
     standby = Site(standby_session, args.endpoint, args.standby_region)
     shared_account = primary.account == standby.account
 
-    apps = [f"app{i:02d}" for i in range(1, args.apps + 1)]
+    prefix = f"{pair}-" if pair else ""
+    apps = [f"{prefix}app{i:02d}" for i in range(1, args.apps + 1)]
     defect_of = {}
     if args.defects:
         defect_of = {d: apps[(k + 1) % len(apps)] for k, d in enumerate(DEFECTS)}
@@ -681,7 +731,7 @@ def main() -> int:
     seed_network(primary, 0)
     seed_network(standby, 1)
     accounts = [primary] if shared_account else [primary, standby]
-    iam = {s.account: seed_account_iam(s) for s in accounts}
+    iam = {s.account: seed_account_iam(s, prefix) for s in accounts}
 
     summary_apps = []
     # app -> (when its first AMI build or data snapshot was made, that image or volume id)
@@ -828,8 +878,10 @@ def main() -> int:
     dns_variants = {app: d for app, d in rule_defect.items() if d in (
         "primary_without_health_check", "health_check_broken",
         "secondary_targets_primary_region", "failover_ttl_too_long")}
+    zone_name = f"{pair}.{ZONE_NAME}" if pair else ZONE_NAME
     dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"), args.dns_records,
-                   dns_variants)
+                   dns_variants, standby_token=standby.token, zone_name=zone_name,
+                   caller_reference=f"drready-seed-{pair}" if pair else "drready-seed")
 
     platform: dict[str, Any] = {}
     if args.platform or args.platform_defects:
@@ -839,7 +891,8 @@ def main() -> int:
 
         platform = seed_platform.run(seed_platform.Context(
             primary=primary, standby=standby, apps=apps, defects=args.platform_defects,
-            shared_account=shared_account, endpoint=args.endpoint, base=by_name))
+            shared_account=shared_account, endpoint=args.endpoint, base=by_name,
+            zone=zone_name[:-1]))
 
     summary: dict[str, Any] = {
         "endpoint": args.endpoint,
@@ -856,6 +909,8 @@ def main() -> int:
         "unavailable_defects": unavailable,
         "failback": args.failback,
     }
+    if pair:
+        summary["pair_name"] = pair
     if not args.no_counts:
         summary["primary"]["counts"] = counts(primary, True)
         summary["standby"]["counts"] = counts(standby, True)

@@ -24,6 +24,8 @@ class Context:
     base: dict[str, dict] = field(default_factory=dict)
     # Results of the modules run before (module name -> what its seed returned).
     seeded: dict[str, dict] = field(default_factory=dict)
+    # The base estate's hosted zone, without the final dot (seed_moto.py --pair-name changes it).
+    zone: str = "dr-demo.example.com"
 
 
 # Module order: keys first (other services encrypt with them), then data, then capacity and

@@ -182,6 +182,8 @@ def _record_arn(zone_id: str, name: str, kind: str, set_id: str) -> str:
 
 
 def seed(ctx: Any) -> dict:
+    global ZONE
+    ZONE = getattr(ctx, "zone", ZONE)
     p, s = _Site(ctx.primary), _Site(ctx.standby)
     pt, st = ctx.primary.token, ctx.standby.token
     zone_id = _zone_id(ctx.primary.r53)
