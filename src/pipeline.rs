@@ -43,6 +43,7 @@ pub fn evaluate_all<'a>(
             .collect(),
         exclude: config.scope.exclude.clone(),
         not_dr_data: Default::default(),
+        other_site_pair: Default::default(),
     };
     let not_dr_data = crate::snapshot::dr_data::classify(
         snapshot,
@@ -53,6 +54,17 @@ pub fn evaluate_all<'a>(
         },
     );
     scope.not_dr_data = not_dr_data.iter().map(|n| n.arn.clone()).collect();
+    // Roles, record sets and health checks are global: those serving another site pair of the
+    // account (or, when another target owns them, naming no region) are set aside and listed.
+    let other_site_pairs =
+        crate::snapshot::attribution::attribute(snapshot, &scope, config.owns_unattributed);
+    scope.other_site_pair = other_site_pairs.iter().map(|o| o.arn.clone()).collect();
+    // Both lists are reported apart, so neither counts in `out_of_scope`.
+    let listed = not_dr_data.len()
+        + other_site_pairs
+            .iter()
+            .map(|o| o.sites.len())
+            .sum::<usize>();
     // Every report is built from `scoped`, so redacted tag values reach no output format. It is
     // a copy only when tags are redacted or something is out of scope (a copy of a
     // 100k-resource snapshot costs ~0.2 s and ~200 MB).
@@ -62,7 +74,7 @@ pub fn evaluate_all<'a>(
         } else {
             let mut owned = timed("copy", || snapshot.clone());
             owned.redact_tags(&config.scope.redact_tags);
-            let removed = scope.apply(&mut owned) - not_dr_data.len();
+            let removed = scope.apply(&mut owned).saturating_sub(listed);
             (std::borrow::Cow::Owned(owned), removed)
         };
     let scoped: &Snapshot = &scoped_cow;
@@ -154,6 +166,7 @@ pub fn evaluate_all<'a>(
                 scores,
                 out_of_scope,
                 not_dr_data,
+                other_site_pairs,
                 recovery_points,
                 workloads: workload_verdicts,
             },

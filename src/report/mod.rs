@@ -45,12 +45,19 @@ pub struct Report {
     /// The configuration file used, if any (SARIF anchors results to it).
     pub config_file: Option<String>,
     pub sites: Sites,
-    /// Resources left out: the scope tag with value `none`, `scope.exclude`, `scope.services`.
+    /// Resources left out: the scope tag with value `none`, `scope.exclude`, `scope.services`
+    /// (not those listed in `not_dr_data` or `other_site_pairs`).
     pub out_of_scope: usize,
     /// Resources that are not DR data (service and tooling buckets, log targets), with the
     /// reason: not judged, listed so a reviewer can see what was set aside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_dr_data: Vec<crate::snapshot::dr_data::NotDrData>,
+    /// Global resources (IAM roles, Route 53 record sets and health checks) set aside because
+    /// they serve another site pair of the account, or name no region while another target of
+    /// the account owns such resources, with the reason (`snapshot::attribution`). Not judged
+    /// and not counted in `out_of_scope`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_site_pairs: Vec<crate::snapshot::attribution::OtherSitePair>,
     /// Services in scope that the snapshot never set out to read in one site or both (a snapshot
     /// written before drready read them, or collected with a narrower `scope.services`): their
     /// rules judged nothing, which says nothing about readiness.
@@ -183,6 +190,7 @@ pub struct Evaluated<'a> {
     pub scores: Scores,
     pub out_of_scope: usize,
     pub not_dr_data: Vec<crate::snapshot::dr_data::NotDrData>,
+    pub other_site_pairs: Vec<crate::snapshot::attribution::OtherSitePair>,
     pub recovery_points: Vec<crate::evidence::RecoveryPoint>,
     pub workloads: crate::verdicts::WorkloadVerdicts,
 }
@@ -198,6 +206,7 @@ impl Report {
             scores,
             out_of_scope,
             not_dr_data,
+            other_site_pairs,
             recovery_points,
             workloads,
         } = e;
@@ -258,6 +267,7 @@ impl Report {
             },
             out_of_scope,
             not_dr_data,
+            other_site_pairs,
             not_collected: config
                 .scope
                 .services

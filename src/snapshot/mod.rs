@@ -3,6 +3,7 @@
 //! A snapshot is a JSON file holding two sites' normalized inventory. `drready snapshot` writes
 //! one; `drready evaluate` reads one with no AWS access.
 
+pub mod attribution;
 pub mod dr_data;
 mod kinds;
 mod model;

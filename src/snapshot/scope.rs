@@ -1,6 +1,7 @@
 //! Scope: what a run judges. A resource tagged `<scope_tag>=none` is out of scope, and so is every
 //! resource of a service left out of `scope.services` (with its collection errors): neither is
-//! judged nor reported.
+//! judged nor reported. Resources that are not DR data (`dr_data`) and global resources that
+//! serve another site pair (`attribution`) are removed too, and listed in the report apart.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -18,6 +19,9 @@ pub struct Scope {
     pub exclude: Vec<String>,
     /// ARNs that are not DR data (`dr_data::classify`): not judged, reported apart.
     pub not_dr_data: HashSet<String>,
+    /// ARNs of global resources (roles, record sets, health checks) that serve another site
+    /// pair of the account (`attribution::attribute`): not judged, reported apart.
+    pub other_site_pair: HashSet<String>,
 }
 
 impl Scope {
@@ -26,6 +30,7 @@ impl Scope {
         self.services.contains(&kind.service())
             && r.tag(&self.tag) != Some("none")
             && !self.not_dr_data.contains(r.arn())
+            && !self.other_site_pair.contains(r.arn())
             && !self.exclude.iter().any(|g| glob_match(g, r.arn()))
     }
 
