@@ -88,10 +88,12 @@ reason. The summary's ``defects`` maps every seeded defect (both flags) to its a
 every application is named ``NAME-appNN`` (so its roles, instance profiles, buckets, key pairs and
 health checks are its own), the account-wide policy and replication role are
 ``NAME-dr-common-read`` and ``NAME-dr-s3-replication``, and the hosted zone is
-``NAME.dr-demo.example.com.``. Seed each pair with its own regions (two pairs sharing a region
-would see each other's regional resources). Without it nothing is renamed. The health checks'
-FQDNs name the pair's own region codes (``APP-use1.ZONE`` for us-east-1), so a record's pair can
-be told from its health check.
+``NAME.dr-demo.example.com.``; so that drready can tell which pair a global resource serves, the
+application roles' path is ``/app/<primary region code>/`` and the failover records' set
+identifiers end in their region's code (``NAME-app01-primary-use1``). Seed each pair with its own
+regions (two pairs sharing a region would see each other's regional resources). Without it nothing
+is renamed. The health checks' FQDNs name the pair's own region codes (``APP-use1.ZONE`` for
+us-east-1).
 
 ``--account ID`` seeds into account ID (moto: STS AssumeRole into ``role/drready-seed`` of that
 account acts in it) instead of moto's default account; with ``--two-accounts`` only the primary.
@@ -305,12 +307,12 @@ def seed_account_iam(site: Site, prefix: str = "") -> dict[str, str]:
 
 
 def seed_app_role(site: Site, app: str, policy_arn: str, attach: bool = True,
-                  pinned_to: str | None = None) -> None:
+                  pinned_to: str | None = None, path: str = "/app/") -> None:
     """The application's role. `attach=False` leaves out the managed policy; `pinned_to` (a
     region token) grants only that region's data bucket instead of every region's."""
     site.iam.create_role(
         RoleName=f"{app}-web",
-        Path="/app/",
+        Path=path,
         AssumeRolePolicyDocument=json.dumps(TRUST_EC2),
         Tags=tags(app=app),
     )
@@ -521,10 +523,12 @@ def health_check(site: Site, app: str, role: str, token: str, zone_name: str = Z
 def seed_dns(site: Site, apps: list[str], defect_app: str | None,
              extra_records: int, variant_of: dict[str, str] | None = None,
              standby_token: str = "usw2", zone_name: str = ZONE_NAME,
-             caller_reference: str = "drready-seed") -> dict[str, Any]:
+             caller_reference: str = "drready-seed", coded: bool = False) -> dict[str, Any]:
     """A failover pair per application in zone `zone_name`; the health checks name the site's
-    region code and `standby_token`. `variant_of` maps an application to the DNS rule defect its
-    pair carries (see RULE_DEFECTS)."""
+    region code and `standby_token`; `coded` adds the region codes to the set identifiers
+    (``APP-primary-use1``). `variant_of` maps an application to the DNS rule defect its pair
+    carries (see RULE_DEFECTS)."""
+    codes = (f"-{site.token}", f"-{standby_token}") if coded else ("", "")
     variant_of = variant_of or {}
     zone = site.r53.create_hosted_zone(Name=zone_name, CallerReference=caller_reference)
     zone_id = zone["HostedZone"]["Id"].split("/")[-1]
@@ -544,10 +548,10 @@ def seed_dns(site: Site, apps: list[str], defect_app: str | None,
         if variant == "failover_ttl_too_long":
             ttl = 300
         primary: dict[str, Any] = {
-            "Name": fqdn, "Type": kind, "SetIdentifier": f"{app}-primary", "Failover": "PRIMARY",
-            "TTL": ttl, "ResourceRecords": [{"Value": values[0]}]}
+            "Name": fqdn, "Type": kind, "SetIdentifier": f"{app}-primary{codes[0]}",
+            "Failover": "PRIMARY", "TTL": ttl, "ResourceRecords": [{"Value": values[0]}]}
         secondary: dict[str, Any] = {
-            "Name": fqdn, "Type": kind, "SetIdentifier": f"{app}-secondary",
+            "Name": fqdn, "Type": kind, "SetIdentifier": f"{app}-secondary{codes[1]}",
             "Failover": "SECONDARY", "TTL": ttl, "ResourceRecords": [{"Value": values[1]}]}
         if variant != "primary_without_health_check":
             disabled = {"Disabled": True} if variant == "health_check_broken" else {}
@@ -742,6 +746,7 @@ def main() -> int:
                 s, app, iam[s.account]["managed_policy"],
                 attach=not (is_("role_policy_drift", app) and s is standby),
                 pinned_to=primary.token if is_("role_pinned_to_primary", app) else None,
+                path=f"/app/{primary.token}/" if pair else "/app/",
             )
         p_profile = seed_instance_profile(primary, app, primary.token)
         s_profile = f"{app}-web-{standby.token}"
@@ -881,7 +886,8 @@ def main() -> int:
     zone_name = f"{pair}.{ZONE_NAME}" if pair else ZONE_NAME
     dns = seed_dns(primary, apps, defect_of.get("failover_without_secondary"), args.dns_records,
                    dns_variants, standby_token=standby.token, zone_name=zone_name,
-                   caller_reference=f"drready-seed-{pair}" if pair else "drready-seed")
+                   caller_reference=f"drready-seed-{pair}" if pair else "drready-seed",
+                   coded=bool(pair))
 
     platform: dict[str, Any] = {}
     if args.platform or args.platform_defects:
