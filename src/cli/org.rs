@@ -412,3 +412,73 @@ pub fn check_out_dir(path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Shard;
+
+    fn names<'a>(shard: &str, targets: &'a [&'a str]) -> Vec<&'a str> {
+        let shard: Shard = shard.parse().unwrap();
+        shard.select(targets, |t| t).into_iter().copied().collect()
+    }
+
+    #[test]
+    fn shards_are_sorted_round_robin_and_cover_every_target_once() {
+        let targets = ["e", "a", "d", "b", "c"];
+        assert_eq!(names("1/2", &targets), ["a", "c", "e"]);
+        assert_eq!(names("2/2", &targets), ["b", "d"]);
+        assert_eq!(names("1/1", &targets), ["a", "b", "c", "d", "e"]);
+        for n in 1..=7 {
+            let mut all: Vec<&str> = (1..=n)
+                .flat_map(|k| names(&format!("{k}/{n}"), &targets))
+                .collect();
+            // Balanced: shard sizes differ by at most one.
+            let sizes: Vec<usize> = (1..=n)
+                .map(|k| names(&format!("{k}/{n}"), &targets).len())
+                .collect();
+            assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1);
+            all.sort();
+            assert_eq!(all, ["a", "b", "c", "d", "e"], "{n} shards");
+        }
+        // More shards than targets: the extra shards are empty, not an error.
+        assert!(names("7/7", &targets).is_empty());
+    }
+
+    #[test]
+    fn shard_selection_is_stable_under_reordering() {
+        let base: Vec<String> = (0..23)
+            .map(|i| format!("team-{:02}", (i * 7) % 23))
+            .collect();
+        let mut reversed = base.clone();
+        reversed.reverse();
+        let mut rotated = base.clone();
+        rotated.rotate_left(9);
+        for n in [1, 2, 3, 4, 8, 23, 30] {
+            for k in 1..=n {
+                let shard: Shard = format!("{k}/{n}").parse().unwrap();
+                let pick = |ts: &[String]| -> Vec<String> {
+                    shard
+                        .select(ts, |t| t.as_str())
+                        .into_iter()
+                        .cloned()
+                        .collect()
+                };
+                assert_eq!(pick(&base), pick(&reversed), "shard {k}/{n}");
+                assert_eq!(pick(&base), pick(&rotated), "shard {k}/{n}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_shards_are_refused_with_the_form_to_write() {
+        for bad in ["0/2", "3/2", "1/0", "2", "a/b", "1/2/3", "-1/2", ""] {
+            let err = bad.parse::<Shard>().unwrap_err();
+            assert!(err.contains("write K/N with 1 ≤ K ≤ N"), "{bad}: {err}");
+            assert!(err.contains("JOB_COMPLETION_INDEX"), "{bad}: {err}");
+        }
+        assert_eq!(
+            " 2 / 3 ".parse::<Shard>().ok(),
+            Some(Shard { index: 2, count: 3 })
+        );
+    }
+}
