@@ -48,7 +48,8 @@ pub enum Command {
     Policies(PoliciesCommand),
     /// Print what a rule checks, why it matters and how to fix it.
     Explain(ExplainArgs),
-    /// Print the JSON Schema of the JSON report or of a snapshot file.
+    /// Print the JSON Schema of the JSON report, a snapshot file, the runbook or the
+    /// organisation report.
     Schema {
         /// Which document's schema.
         which: SchemaKind,
@@ -234,6 +235,8 @@ crate::vocab::vocab! {
         Report = "report",
         Snapshot = "snapshot",
         Runbook = "runbook",
+        /// The organisation JSON report of a multi-target run or `drready merge`.
+        OrgReport = "org-report",
     }
 }
 
@@ -403,6 +406,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
                 SchemaKind::Snapshot => crate::schema::snapshot(),
                 SchemaKind::Report => crate::schema::report(),
                 SchemaKind::Runbook => crate::schema::runbook(),
+                SchemaKind::OrgReport => crate::schema::org_report(),
             };
             print!("{text}");
             Ok(ExitStatus::Ready)

@@ -942,6 +942,123 @@ mod tests {
     }
 
     #[test]
+    fn targets_inherit_sites_and_objectives_and_replace_scope() {
+        let text = r#"
+[primary]
+profile = "org-reader"
+[standby]
+profile = "org-reader"
+role_arn = "arn:aws:iam::222222222222:role/drready-read"
+[objectives]
+rpo = "4h"
+rto = "2h"
+
+[[targets]]
+name = "payments"
+[targets.primary]
+region = "us-east-1"
+[targets.standby]
+region = "us-west-2"
+profile = "dr-reader"
+[targets.objectives]
+rpo = "15m"
+
+[[targets]]
+name = "search.eu"
+[targets.primary]
+region = "eu-west-1"
+[targets.standby]
+region = "eu-central-1"
+[targets.scope]
+services = ["s3"]
+"#;
+        let c = Config::parse(text, Path::new("d.toml")).unwrap();
+        assert!(c.is_multi_target());
+        let all = c.target_configs();
+        assert_eq!(all.len(), 2);
+        let (p, e) = (&all[0], &all[1]);
+        assert_eq!(p.target.as_deref(), Some("payments"));
+        assert_eq!(p.primary.region.as_deref(), Some("us-east-1"));
+        assert_eq!(p.primary.profile.as_deref(), Some("org-reader"));
+        assert_eq!(p.standby.profile.as_deref(), Some("dr-reader"));
+        assert_eq!(
+            p.standby.role_arn.as_deref(),
+            Some("arn:aws:iam::222222222222:role/drready-read")
+        );
+        assert_eq!(p.objectives.rpo_seconds, 900);
+        assert_eq!(
+            p.objectives.rto_seconds, 7200,
+            "rto comes from the top level"
+        );
+        assert_eq!(p.scope, ScopeConfig::default());
+        assert_eq!(e.objectives.rpo_seconds, 4 * 3600);
+        assert_eq!(e.scope.services, ["s3"]);
+        assert!(e.targets.is_empty() && p.targets.is_empty());
+        // Without targets, the configuration is its own one target.
+        let one =
+            Config::parse("[primary]\nregion = \"us-east-1\"\n", Path::new("d.toml")).unwrap();
+        assert!(!one.is_multi_target());
+        assert_eq!(one.target_configs().len(), 1);
+        assert_eq!(one.target_configs()[0].target, None);
+    }
+
+    #[test]
+    fn bad_targets_name_the_line() {
+        for (text, want) in [
+            (
+                "[[targets]]\n[targets.primary]\nregion = \"us-east-1\"\n",
+                "d.toml:1:1: targets #1: missing `name`",
+            ),
+            (
+                "[[targets]]\nname = \"a b\"\n",
+                "d.toml:2:8: targets.name: `a b` may use only",
+            ),
+            (
+                "[[targets]]\nname = \"a\"\n\n[[targets]]\nname = \"a\"\n",
+                "d.toml:5:8: targets.name: `a` is already the name of the target at d.toml:1",
+            ),
+            (
+                "[[targets]]\nname = \"a\"\n[targets.objectives]\nrpo = \"soon\"\n",
+                "d.toml:4:7: targets.objectives.rpo",
+            ),
+            (
+                "[[targets]]\nname = \"a\"\n[targets.scope]\nservices = [\"ec3\"]\n",
+                "targets.scope.services: `ec3`",
+            ),
+            (
+                "[[targets]]\nname = \"a\"\nregion = \"us-east-1\"\n",
+                "d.toml:3:1",
+            ),
+        ] {
+            let e = Config::parse(text, Path::new("d.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_targets_file_replaces_the_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.toml");
+        std::fs::write(
+            &file,
+            "[[targets]]\nname = \"x\"\n[targets.primary]\nregion = \"us-east-1\"\n",
+        )
+        .unwrap();
+        let mut c = Config::parse("[[targets]]\nname = \"old\"\n", Path::new("d.toml")).unwrap();
+        c.load_targets(&file).unwrap();
+        assert_eq!(c.targets.len(), 1);
+        assert_eq!(c.targets[0].name, "x");
+        std::fs::write(&file, "[gate]\nfail_on = \"high\"\n").unwrap();
+        let e = c.load_targets(&file).unwrap_err().to_string();
+        assert!(e.contains("t.toml:1:2") && e.contains("unknown field `gate`"), "{e}");
+        std::fs::write(&file, "").unwrap();
+        let e = c.load_targets(&file).unwrap_err().to_string();
+        assert!(e.contains("declares no [[targets]]"), "{e}");
+    }
+
+    #[test]
     fn waiver_needs_reason() {
         let text = "[[waiver]]\nrule = \"DR-S3-001\"\nresource = \"*\"\nexpires = 2027-01-01\n";
         let e = Config::parse(text, Path::new("d.toml")).unwrap_err();

@@ -71,6 +71,25 @@ pub fn for_error(e: &anyhow::Error) -> ExitStatus {
         .map_or(ExitStatus::Usage, Error::exit_status)
 }
 
+/// How bad a verdict is, for ordering targets: incomplete is worst (nothing can be said), then
+/// not ready, then ready.
+pub fn verdict_rank(v: Verdict) -> u8 {
+    match v {
+        Verdict::Incomplete => 0,
+        Verdict::NotReady => 1,
+        Verdict::Ready => 2,
+    }
+}
+
+/// A multi-target run (`scan` over targets, `merge`): the worst target verdict decides, and the
+/// run's exit code follows from it (3 before 1 before 0); no targets is ready.
+pub fn for_targets(verdicts: impl IntoIterator<Item = Verdict>) -> Verdict {
+    verdicts
+        .into_iter()
+        .min_by_key(|v| verdict_rank(*v))
+        .unwrap_or(Verdict::Ready)
+}
+
 /// `drready diff`: 1 when readiness regressed, else 0.
 pub fn for_diff(regressed: bool) -> ExitStatus {
     if regressed {

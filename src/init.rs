@@ -43,6 +43,18 @@ pub const TEMPLATE: &str = r#"# drready.toml: configuration of drready, which te
 # Endpoint override for the standby site.
 #endpoint_url = "http://127.0.0.1:5000"
 
+# Many site pairs in one run (docs/organisation.md): one [[targets]] table per pair, with its own
+# [targets.primary] / [targets.standby] (each key over the tables above), [targets.objectives]
+# and [targets.scope]. `drready scan` then judges every target and writes an organisation report.
+#[[targets]]
+#name = "payments-prod"
+#[targets.primary]
+#region = "us-east-1"
+#[targets.standby]
+#region = "us-west-2"
+#[targets.objectives]
+#rpo = "15m"
+
 # Which resources are collected and judged.
 [scope]
 # Services to collect. A service left out is neither collected nor judged.

@@ -6,6 +6,11 @@ pub fn report() -> String {
     render(schemars::schema_for!(crate::report::Report))
 }
 
+/// The JSON Schema of the organisation JSON report (`docs/org-report.schema.json`).
+pub fn org_report() -> String {
+    render(schemars::schema_for!(crate::report::org::OrgReport))
+}
+
 /// The JSON Schema of a snapshot file (`docs/snapshot.schema.json`).
 pub fn snapshot() -> String {
     render(schemars::schema_for!(crate::snapshot::Snapshot))

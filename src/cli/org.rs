@@ -363,9 +363,16 @@ pub fn merge(args: MergeArgs, _quiet: bool) -> Result<ExitStatus> {
             files.push(path.clone());
         }
     }
+    // A report of a single-pair run has no target name: it goes by its file name.
     let reports = files
         .iter()
-        .map(|p| crate::report::load(p))
+        .map(|p| {
+            let mut r = crate::report::load(p)?;
+            if r.target.is_none() {
+                r.target = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+            }
+            Ok(r)
+        })
         .collect::<Result<Vec<Report>>>()?;
     let org = Org::build(reports)?;
     emit_org(

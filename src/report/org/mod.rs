@@ -106,15 +106,6 @@ pub struct Org {
     pub reports: Vec<Report>,
 }
 
-/// How bad a verdict is, for sorting: incomplete is worst (nothing can be said).
-pub fn verdict_rank(v: Verdict) -> u8 {
-    match v {
-        Verdict::Incomplete => 0,
-        Verdict::NotReady => 1,
-        Verdict::Ready => 2,
-    }
-}
-
 /// The name a report goes by in an organisation report.
 pub fn target_name(report: &Report) -> String {
     report
@@ -144,8 +135,8 @@ impl Org {
             }
         }
         reports.sort_by(|a, b| {
-            verdict_rank(a.gate.verdict)
-                .cmp(&verdict_rank(b.gate.verdict))
+            crate::gate::verdict_rank(a.gate.verdict)
+                .cmp(&crate::gate::verdict_rank(b.gate.verdict))
                 .then_with(|| {
                     // No score is worse than any score.
                     let s = |r: &Report| r.score.overall.map_or(-1.0, |v| v);
@@ -154,11 +145,7 @@ impl Org {
                 .then_with(|| target_name(a).cmp(&target_name(b)))
         });
         let targets: Vec<TargetSummary> = reports.iter().map(summarise).collect();
-        let verdict = targets
-            .iter()
-            .map(|t| t.verdict)
-            .min_by_key(|v| verdict_rank(*v))
-            .unwrap_or(Verdict::Ready);
+        let verdict = crate::gate::for_targets(targets.iter().map(|t| t.verdict));
         let mut by_severity = BTreeMap::new();
         for r in &reports {
             for (sev, n) in &r.summary.by_severity {
