@@ -539,3 +539,318 @@ fn monthly_audit_workflow() {
             .contains("always()")
     );
 }
+
+fn in_organisation_md(text: &str, name: &str, lang: &str) {
+    let doc = std::fs::read_to_string(root().join("docs/organisation.md")).unwrap();
+    assert!(
+        doc.contains(&format!("```{lang}\n{text}```")),
+        "docs/organisation.md does not show docs/examples/{name} verbatim"
+    );
+}
+
+/// The help text of `drready SUBCOMMAND`.
+fn help(sub: &str) -> String {
+    let (code, help, err) = run(&[sub, "--help"]);
+    assert_eq!(code, 0, "drready {sub} --help: {err}");
+    help
+}
+
+/// The organisation recipe for GitHub Actions: a matrix job per shard writing per-target
+/// reports as artifacts, then a merge job feeding code scanning, the job summary and an artifact,
+/// failing last on the organisation's verdict.
+#[test]
+fn github_matrix_workflow() {
+    let (text, y) = load("github-matrix.yml");
+    in_organisation_md(&text, "github-matrix.yml", "yaml");
+    assert!(!s(&y, "on").is_badvalue(), "a trigger");
+    assert!(
+        !text.contains("cargo install"),
+        "install the wheel, not from source"
+    );
+
+    // The scan job: one per shard, OIDC credentials, `--shard K/N` with N the matrix size.
+    let scan = &y["jobs"]["scan"];
+    assert_eq!(scan["permissions"]["id-token"].as_str(), Some("write"));
+    assert_eq!(scan["strategy"]["fail-fast"].as_bool(), Some(false));
+    let shards: Vec<i64> = scan["strategy"]["matrix"]["shard"]
+        .as_vec()
+        .expect("matrix.shard")
+        .iter()
+        .map(|v| v.as_i64().expect("shard numbers"))
+        .collect();
+    assert!(shards.len() >= 2);
+    assert_eq!(
+        shards,
+        (1..=shards.len() as i64).collect::<Vec<_>>(),
+        "shards 1..N"
+    );
+    let scan_steps = steps(scan);
+    let creds_at = scan_steps
+        .iter()
+        .position(|st| {
+            st["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("aws-actions/configure-aws-credentials@"))
+        })
+        .expect("OIDC credentials");
+    assert!(
+        scan_steps[creds_at]["with"]["aws-access-key-id"].is_badvalue(),
+        "no stored keys"
+    );
+    let scan_script = scripts(scan).join("\n");
+    assert!(
+        scan_script.contains("pipx install \"drready==$DRREADY_VERSION\""),
+        "{scan_script}"
+    );
+    assert_eq!(
+        y["env"]["DRREADY_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION")),
+        "pin this release"
+    );
+    let joined = scan_script.replace("\\\n", " ");
+    let scan_line = joined
+        .lines()
+        .find(|l| l.contains("drready scan"))
+        .expect("a drready scan");
+    for needle in [
+        "--targets targets.toml",
+        "--shard ${{ matrix.shard }}/${{ strategy.job-total }}",
+        "--out-dir reports",
+    ] {
+        assert!(scan_line.contains(needle), "{needle} in {scan_line}");
+    }
+    // Verdicts (1, 3) do not fail a shard; usage (2) and output (4) errors do.
+    assert!(scan_script.contains("|| code=$?"), "{scan_script}");
+    assert!(
+        scan_script.contains("[ \"$code\" -eq 2 ] || [ \"$code\" -eq 4 ]"),
+        "{scan_script}"
+    );
+    let upload = uses(scan_steps, "actions/upload-artifact@");
+    assert_eq!(upload["with"]["path"].as_str(), Some("reports/"));
+    let artifact = upload["with"]["name"].as_str().unwrap();
+    assert!(
+        artifact.contains("${{ matrix.shard }}"),
+        "one artifact per shard: {artifact}"
+    );
+
+    // The merge job: after every shard, the artifacts into one folder, then `drready merge`.
+    let merge = &y["jobs"]["merge"];
+    assert_eq!(merge["needs"].as_str(), Some("scan"));
+    assert_eq!(
+        merge["permissions"]["security-events"].as_str(),
+        Some("write")
+    );
+    assert!(
+        merge["permissions"]["id-token"].is_badvalue(),
+        "merging needs no AWS access"
+    );
+    let merge_steps = steps(merge);
+    let download = uses(merge_steps, "actions/download-artifact@");
+    let pattern = download["with"]["pattern"].as_str().unwrap();
+    assert!(
+        artifact.starts_with(pattern.trim_end_matches('*')),
+        "{pattern} matches {artifact}"
+    );
+    assert_eq!(download["with"]["merge-multiple"].as_bool(), Some(true));
+    let folder = download["with"]["path"].as_str().unwrap();
+    let merge_script = scripts(merge).join("\n").replace("\\\n", " ");
+    assert!(
+        merge_script.contains(&format!("drready merge {folder} ")),
+        "{merge_script}"
+    );
+    for format in [
+        "--format sarif=drready.sarif",
+        "--format markdown=drready.md",
+        "--format html=drready.html",
+    ] {
+        assert!(merge_script.contains(format), "{format}: {merge_script}");
+    }
+    let sarif = uses(merge_steps, "github/codeql-action/upload-sarif@");
+    assert_eq!(sarif["with"]["sarif_file"].as_str(), Some("drready.sarif"));
+    assert!(sarif["if"].as_str().unwrap().contains("always()"));
+    let summary = merge_steps
+        .iter()
+        .find(|st| {
+            st["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("drready.md >> \"$GITHUB_STEP_SUMMARY\""))
+        })
+        .expect("the Markdown report in the job summary");
+    assert!(summary["if"].as_str().unwrap().contains("always()"));
+    let last = merge_steps.last().unwrap();
+    assert_eq!(last["run"].as_str(), Some("exit \"$CODE\""));
+    assert_eq!(
+        last["env"]["CODE"].as_str(),
+        Some("${{ steps.merge.outputs.exit-code }}")
+    );
+
+    let mut calls = drready_calls(&scripts(scan));
+    calls.extend(drready_calls(&scripts(merge)));
+    assert_eq!(
+        calls.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+        ["scan", "merge"]
+    );
+    flags_exist(&calls);
+    // Every run script is valid shell once the expressions are filled in.
+    for script in scripts(scan).iter().chain(&scripts(merge)) {
+        let filled = script
+            .replace("${{ matrix.shard }}", "1")
+            .replace("${{ strategy.job-total }}", "4");
+        let check = std::process::Command::new("bash")
+            .args(["-n", "-c", &filled])
+            .output()
+            .expect("bash");
+        assert!(check.status.success(), "bash -n:\n{filled}");
+    }
+}
+
+/// The organisation recipe for Kubernetes: an Indexed Job whose completions are the N of
+/// `--shard $((JOB_COMPLETION_INDEX + 1))/N`, writing per-target reports to a volume that a merge
+/// Job reads.
+#[test]
+fn kubernetes_indexed_job() {
+    let name = "k8s-indexed-job.yaml";
+    let text = std::fs::read_to_string(root().join("docs/examples").join(name)).unwrap();
+    in_organisation_md(&text, name, "yaml");
+    let docs = YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let of_kind = |kind: &str| -> Vec<&Yaml> {
+        docs.iter()
+            .filter(|d| d["kind"].as_str() == Some(kind))
+            .collect()
+    };
+    let jobs = of_kind("Job");
+    assert_eq!(jobs.len(), 2, "a scan Job and a merge Job");
+    for job in &jobs {
+        assert_eq!(job["apiVersion"].as_str(), Some("batch/v1"));
+    }
+    let scan = jobs
+        .iter()
+        .find(|j| j["spec"]["completionMode"].as_str() == Some("Indexed"))
+        .expect("an Indexed Job");
+    let spec = &scan["spec"];
+    let completions = spec["completions"].as_i64().expect("completions");
+    let parallelism = spec["parallelism"].as_i64().expect("parallelism");
+    assert!(completions >= 2 && (1..=completions).contains(&parallelism));
+    let pod = &spec["template"]["spec"];
+    assert_eq!(pod["restartPolicy"].as_str(), Some("Never"));
+    let container = &pod["containers"][0];
+    let script = container["args"][0].as_str().expect("the shell script");
+    assert_eq!(
+        container["command"].as_vec().unwrap()[..],
+        [Yaml::from_str("/bin/sh"), Yaml::from_str("-c")]
+    );
+    let joined = script.replace("\\\n", " ");
+    let line = joined
+        .lines()
+        .find(|l| l.contains("drready scan"))
+        .expect("a drready scan");
+    assert!(
+        line.contains(&format!(
+            "--shard $((JOB_COMPLETION_INDEX + 1))/{completions} "
+        )),
+        "--shard K/N with N = completions ({completions}): {line}"
+    );
+    assert!(line.contains("--targets "), "{line}");
+    // A usage error fails the Job at once instead of being retried.
+    let rule = &spec["podFailurePolicy"]["rules"][0];
+    assert_eq!(rule["action"].as_str(), Some("FailJob"));
+    assert_eq!(
+        rule["onExitCodes"]["containerName"].as_str(),
+        container["name"].as_str()
+    );
+    let codes: Vec<i64> = rule["onExitCodes"]["values"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert_eq!(codes, [2, 4]);
+
+    // --out-dir is on the volume the merge Job reads.
+    let out_dir = line
+        .split_whitespace()
+        .skip_while(|w| *w != "--out-dir")
+        .nth(1)
+        .expect("--out-dir")
+        .trim_matches('"');
+    let claim_at = |pod: &Yaml, path: &str| -> Option<String> {
+        let mount = pod["containers"]
+            .as_vec()?
+            .iter()
+            .chain(pod["initContainers"].as_vec().into_iter().flatten())
+            .flat_map(|c| c["volumeMounts"].as_vec().cloned().unwrap_or_default())
+            .find(|m| m["mountPath"].as_str().is_some_and(|p| path.starts_with(p)))?;
+        let volume = pod["volumes"]
+            .as_vec()?
+            .iter()
+            .find(|v| v["name"] == mount["name"])?;
+        volume["persistentVolumeClaim"]["claimName"]
+            .as_str()
+            .map(str::to_string)
+    };
+    let claim = claim_at(pod, out_dir).expect("--out-dir on a persistent volume");
+    let pvc = of_kind("PersistentVolumeClaim");
+    assert_eq!(pvc[0]["metadata"]["name"].as_str(), Some(claim.as_str()));
+    assert!(
+        pvc[0]["spec"]["accessModes"]
+            .as_vec()
+            .unwrap()
+            .contains(&Yaml::from_str("ReadWriteMany")),
+        "every shard's pod writes to it"
+    );
+
+    let merge = jobs
+        .iter()
+        .find(|j| j["spec"]["completionMode"].is_badvalue())
+        .unwrap();
+    let merge_pod = &merge["spec"]["template"]["spec"];
+    let merge_script = merge_pod["containers"][0]["args"][0].as_str().unwrap();
+    let merge_line = merge_script.replace("\\\n", " ");
+    let merge_line = merge_line
+        .lines()
+        .find(|l| l.contains("drready merge"))
+        .expect("a drready merge");
+    assert!(
+        merge_line.contains(&format!("drready merge \"{out_dir}\"")),
+        "{merge_line}"
+    );
+    assert_eq!(claim_at(merge_pod, out_dir), Some(claim.clone()));
+    // The merge waits for every shard.
+    let wait = merge_pod["initContainers"][0]["args"][0].as_str().unwrap();
+    assert!(wait.contains(&format!("-ge {completions} ]")), "{wait}");
+
+    // The flags exist, and the scripts are valid shell.
+    let scan_help = help("scan");
+    let merge_help = help("merge");
+    for (line, help) in [(line, &scan_help), (merge_line, &merge_help)] {
+        for flag in line
+            .split_whitespace()
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+        {
+            let flag = flag.split('=').next().unwrap();
+            assert!(
+                help.contains(&format!("{flag} ")),
+                "drready has no flag {flag}: {line}"
+            );
+        }
+    }
+    for script in [script, merge_script, wait] {
+        let check = std::process::Command::new("sh")
+            .args(["-n", "-c", script])
+            .output()
+            .expect("sh");
+        assert!(check.status.success(), "sh -n:\n{script}");
+    }
+    // The shard arithmetic gives 1..N from the indexes 0..N-1.
+    for index in 0..completions {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &format!("echo $((JOB_COMPLETION_INDEX + 1))/{completions}")])
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            format!("{}/{completions}", index + 1)
+        );
+    }
+}
