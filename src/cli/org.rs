@@ -60,9 +60,6 @@ impl Shard {
 /// The multi-target flags of `scan`.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// A file of `[[targets]]` tables (named site pairs) to scan instead of drready.toml's.
-    #[arg(long, value_name = "FILE", env = "DRREADY_TARGETS")]
-    pub targets: Option<PathBuf>,
     /// Scan only the K-th of N shares of the targets (1-based; stable across runs and target
     /// order), for a CI matrix or a Kubernetes Indexed Job; combine the shards with `drready
     /// merge`.

@@ -56,6 +56,10 @@ pub struct SiteArgs {
     /// single site pair.
     #[arg(long, value_name = "NAME", env = "DRREADY_TARGET")]
     pub target: Option<String>,
+    /// A file of `[[targets]]` tables (named site pairs) used instead of drready.toml's:
+    /// `scan` judges them all, other commands the one named by --target.
+    #[arg(long, value_name = "FILE", env = "DRREADY_TARGETS")]
+    pub targets: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -68,7 +72,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
     #[command(flatten)]
-    pub targets: super::org::TargetArgs,
+    pub org: super::org::TargetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +100,9 @@ pub struct SnapshotArgs {
 }
 
 pub(super) fn apply_sites(config: &mut Config, args: &SiteArgs) -> Result<()> {
+    if let Some(path) = &args.targets {
+        config.load_targets(path)?;
+    }
     let names = || {
         config
             .targets
@@ -445,10 +452,10 @@ fn short_cause(message: &str) -> &str {
 
 pub fn scan(args: ScanArgs, quiet: bool) -> Result<ExitStatus> {
     let mut prepared = Prepared::new(&args.report)?;
-    if let Some(path) = &args.targets.targets {
+    if let Some(path) = &args.sites.targets {
         prepared.config.load_targets(path)?;
     }
-    if let Some(dir) = &args.targets.out_dir {
+    if let Some(dir) = &args.org.out_dir {
         super::org::check_out_dir(dir)?;
     }
     if prepared.config.is_multi_target() && args.sites.target.is_none() {
@@ -459,9 +466,9 @@ pub fn scan(args: ScanArgs, quiet: bool) -> Result<ExitStatus> {
                 p.display()
             )));
         }
-        return super::org::scan_targets(prepared, &args.sites, &args.targets, &args.report, quiet);
+        return super::org::scan_targets(prepared, &args.sites, &args.org, &args.report, quiet);
     }
-    if args.targets.shard.is_some() || args.targets.out_dir.is_some() {
+    if args.org.shard.is_some() || args.org.out_dir.is_some() {
         bail!(Error::Usage(
             "--shard and --out-dir split and keep the reports of many targets; declare them with \
              [[targets]] in drready.toml or --targets FILE"
