@@ -8,8 +8,9 @@
 //!   failover, weighted, latency or simple) names the AWS regions in its alias targets' DNS names
 //!   and its hostname values (CNAME, MX, SRV, ...), its latency routing regions, its health
 //!   checks' FQDNs and `CLOUDWATCH_METRIC` alarm regions (a `CALCULATED` check's children too),
-//!   and the region names or short codes (`use1`, `euw1`) of its set identifiers; an alias or
-//!   value equal to a load balancer of either site serves this pair. A group with no evidence of
+//!   its name and set identifiers; short codes (`use1`, `euw1`) count as whole words of these
+//!   names like region names do. An alias or value equal to a load balancer of either site
+//!   serves this pair. A group with no evidence of
 //!   its own that answers with another record's name (an alias to a failover record) takes that
 //!   record's evidence.
 //! - an **IAM role** serves this pair when a resource of the pair's sites uses it (an instance or
@@ -307,7 +308,7 @@ pub fn attribute(
         .map(|lb| host(&lb.dns_name))
         .collect();
     let target_evidence = |name: &str| Evidence {
-        regions: regions_in(name),
+        regions: label_regions(name),
         in_pair: load_balancers.contains(&host(name)),
     };
     // A health check with its children, each once.
@@ -361,6 +362,7 @@ pub fn attribute(
             if let Some(region) = &r.routing_region {
                 e.regions.extend(regions_in(region));
             }
+            e.regions.extend(label_regions(&r.name));
             if let Some(set) = &r.set_identifier {
                 e.regions.extend(label_regions(set));
             }
@@ -789,6 +791,12 @@ mod tests {
                 "A",
                 serde_json::json!({"set_identifier": "web-euc1", "values": ["203.0.113.5"]})
             ),
+            // a health check whose FQDN carries another region's short code
+            rec(
+                "code.x.",
+                "A",
+                serde_json::json!({"health_check_id": "h-code", "values": ["203.0.113.6"]})
+            ),
             // a legacy EC2 host name is us-east-1
             rec(
                 "ec2.x.",
@@ -818,6 +826,10 @@ mod tests {
                 serde_json::json!({"fqdn": "probe.sa-east-1.example.com"})
             ),
             check("h-none", serde_json::json!({"ip_address": "203.0.113.9"})),
+            check(
+                "h-code",
+                serde_json::json!({"fqdn": "app01-euw1.dr-demo.example.com"})
+            ),
         ]);
         let mut a_records = records.as_array().unwrap().clone();
         a_records.push(rec("a.x.", "A", serde_json::json!({"arn": "arn:aws:route53:::hostedzone/Z1/recordset/a.x./A/2", "set_identifier": "2", "alias_target": {"dns_name": "lb-2.eu-west-1.elb.amazonaws.com", "hosted_zone_id": "Z", "evaluate_target_health": true}})));
@@ -832,7 +844,8 @@ mod tests {
         assert_eq!(
             names(&kept),
             set(&[
-                "lat.x.", "hc.x.", "cw.x.", "chain.x.", "set.x.", "h-eu", "h-cw", "h-alone"
+                "lat.x.", "hc.x.", "cw.x.", "chain.x.", "set.x.", "code.x.", "h-eu", "h-cw",
+                "h-alone", "h-code"
             ]),
             "{kept:#?}"
         );
