@@ -2,12 +2,21 @@
 
 use chrono::{DateTime, Utc};
 
-/// Text safe inside a table cell: `|` escaped, line breaks as `<br>`, no raw HTML.
+/// Text safe inside a table cell or a list item: `|` escaped, line breaks as `<br>`, no raw
+/// HTML, no link (`[`, `]`), no code span (`` ` ``), and no heading at its start (`#`).
 pub fn cell(s: &str) -> String {
-    html(s)
+    let text = html(s)
         .replace("\r\n", "<br>")
         .replace(['\n', '\r'], "<br>")
         .replace('|', "\\|")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('`', "\\`");
+    if text.starts_with('#') {
+        format!("\\{text}")
+    } else {
+        text
+    }
 }
 
 /// Text with `<`, `>` and `&` as entities.
