@@ -150,13 +150,15 @@ pub async fn collect_with(config: &Config, progress: &dyn Progress) -> anyhow::R
 /// and the global services (IAM, Route 53), read once per account whichever target asks first.
 pub struct Shared {
     limiter: Arc<Semaphore>,
-    iam: GlobalCache<crate::snapshot::IamInventory>,
-    route53: GlobalCache<crate::snapshot::Route53Inventory>,
+    iam: GlobalCache<Outcome<crate::snapshot::IamInventory>>,
+    route53: GlobalCache<Outcome<crate::snapshot::Route53Inventory>>,
+    /// The S3 bucket listing (ListBuckets and the buckets' locations) is per account too.
+    buckets: GlobalCache<s3::Listing>,
 }
 
-/// One global service's outcome per account, computed once.
+/// One per-account read's result per account, computed once.
 type GlobalCache<T> =
-    std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::OnceCell<Outcome<T>>>>>;
+    std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::OnceCell<T>>>>;
 
 impl Shared {
     /// At most `max_concurrency` AWS calls in flight over every site of every target.
@@ -167,17 +169,18 @@ impl Shared {
             )),
             iam: Default::default(),
             route53: Default::default(),
+            buckets: Default::default(),
         }
     }
 }
 
 /// Reads a global service of `ctx`'s account through `cache`: the first caller reads, the others
 /// (other targets in the same account) wait for and copy its outcome.
-async fn global<'a, T, F, Fut>(cache: &GlobalCache<T>, ctx: &'a SiteCtx, f: F) -> Outcome<T>
+async fn global<'a, T, F, Fut>(cache: &GlobalCache<T>, ctx: &'a SiteCtx, f: F) -> T
 where
     T: Clone,
     F: FnOnce(&'a SiteCtx) -> Fut,
-    Fut: Future<Output = Outcome<T>>,
+    Fut: Future<Output = T>,
 {
     let cell = {
         let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -212,6 +215,16 @@ pub async fn accounts(config: &Config, shared: &Shared) -> [Option<String>; 2] {
 
 /// [`collect_with`] under the limits and caches of a multi-target run.
 pub async fn collect_shared(
+    config: &Config,
+    progress: &dyn Progress,
+    shared: &Shared,
+) -> anyhow::Result<Snapshot> {
+    // The joined collectors make one large future: on the heap, not on the caller's stack (a
+    // test thread's 2 MiB overflowed in debug builds).
+    Box::pin(collect_sites(config, progress, shared)).await
+}
+
+async fn collect_sites(
     config: &Config,
     progress: &dyn Progress,
     shared: &Shared,
@@ -264,7 +277,7 @@ pub async fn collect_shared(
         }),
         tracked(progress, Service::S3, {
             let (a, b) = regional(Service::S3);
-            s3_stage(a, b)
+            s3_stage(shared, a, b)
         }),
         tracked(progress, Service::Iam, {
             let (a, b) = regional(Service::Iam);
@@ -536,28 +549,34 @@ async fn ec2_stage(
     (primary, standby)
 }
 
-/// S3: the bucket listing is per account (shared when both sites are one account); bucket
-/// details are per site, for the buckets located in the site's region.
+/// S3: the bucket listing is per account (read once per account, for both sites and every target
+/// of a run); bucket details are per site, for the buckets located in the site's region.
 async fn s3_stage(
+    shared: &Shared,
     p: Option<&SiteCtx>,
     s: Option<&SiteCtx>,
 ) -> (
     Option<Outcome<crate::snapshot::S3Inventory>>,
     Option<Outcome<crate::snapshot::S3Inventory>>,
 ) {
-    match (p, s) {
-        (Some(p), Some(s)) if p.account == s.account => {
-            let listing = s3::list_buckets(p).await;
-            let (a, b) = futures::join!(s3::collect(p, &listing), s3::collect(s, &listing));
-            (Some(a), Some(b))
-        }
-        _ => futures::join!(per_site(p, s3_site), per_site(s, s3_site)),
+    if let (Some(p), Some(s)) = (p, s)
+        && p.account == s.account
+    {
+        // The primary reads the shared listing, so its calls are counted in the primary site.
+        global(&shared.buckets, p, s3::list_buckets).await;
     }
+    let site = |ctx| s3_site(shared, ctx);
+    futures::join!(per_site(p, site), per_site(s, site))
 }
 
-/// S3 of a site that does not share its account with the other site.
-async fn s3_site(ctx: &SiteCtx) -> Outcome<crate::snapshot::S3Inventory> {
-    s3::collect(ctx, &s3::list_buckets(ctx).await).await
+/// S3 of one site: the account's listing (read once per account, whichever site or target asks
+/// first), then the details of the buckets in the site's region.
+async fn s3_site<'a>(
+    shared: &'a Shared,
+    ctx: &'a SiteCtx,
+) -> Outcome<crate::snapshot::S3Inventory> {
+    let listing = global(&shared.buckets, ctx, s3::list_buckets).await;
+    s3::collect(ctx, &listing).await
 }
 
 /// A smithy timestamp as a chrono time.
