@@ -1,7 +1,8 @@
 //! JUnit XML for CI systems: one `<testsuite>` per category, one `<testcase>` per rule × judged
 //! resource (docs/output-formats.md).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use anyhow::Result;
@@ -21,66 +22,41 @@ enum Outcome<'a> {
     Error(String),
 }
 
-struct Case<'a> {
+pub(crate) struct Case<'a> {
     rule: &'a RuleEntry,
-    name: &'a str,
+    name: Cow<'a, str>,
     outcome: Outcome<'a>,
 }
 
-pub fn render(report: &Report) -> Result<String> {
-    // Findings per (rule, resource), in report order.
-    let mut by_case: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
-    for f in &report.findings {
-        by_case
-            .entry((f.rule_id.as_str(), f.resource.as_str()))
-            .or_default()
-            .push(f);
+impl Case<'_> {
+    pub(crate) fn category(&self) -> Category {
+        self.rule.category
     }
+}
+
+/// Where a rule's passing cases come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Passing {
+    /// One case per judged resource (`RuleEntry::judged`, filled by evaluation and not kept in
+    /// the JSON report).
+    PerResource,
+    /// Only what the JSON report carries: a case per resource with a finding or that could not
+    /// be judged, and one case per rule for its passing resources, `(N passed)`.
+    Counted,
+}
+
+pub fn render(report: &Report) -> Result<String> {
     let mut suites: BTreeMap<Category, Vec<Case>> = BTreeMap::new();
-    for rule in &report.rules {
-        let cases = suites.entry(rule.category).or_default();
-        if rule.status == RuleStatus::Unknown {
-            cases.push(Case {
-                rule,
-                name: UNKNOWN_CASE,
-                outcome: Outcome::Error(format!(
-                    "could not be judged: {}",
-                    rule.unknown_because.join("; ")
-                )),
-            });
-            continue;
-        }
-        for resource in &rule.judged {
-            let found = by_case
-                .get(&(rule.id.as_str(), resource.as_str()))
-                .cloned()
-                .unwrap_or_default();
-            let unwaived: Vec<&Finding> = found
-                .iter()
-                .copied()
-                .filter(|f| f.waived.is_none())
-                .collect();
-            let outcome = if !unwaived.is_empty() {
-                Outcome::Failure(unwaived)
-            } else if let Some(f) = found.first() {
-                Outcome::Skipped(f)
-            } else {
-                Outcome::Pass
-            };
-            cases.push(Case {
-                rule,
-                name: resource,
-                outcome,
-            });
-        }
+    for case in rule_cases(report, Passing::PerResource) {
+        suites.entry(case.category()).or_default().push(case);
     }
 
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let mut totals = count(suites.values().flatten());
-    let workloads = workload_cases(report);
-    totals.0 += workloads.0;
-    totals.1 += workloads.1;
-    totals.2 += workloads.2;
+    let (wcounts, wcases) = workload_cases(report);
+    totals.0 += wcounts.0;
+    totals.1 += wcounts.1;
+    totals.2 += wcounts.2;
     let _ = writeln!(
         out,
         "<testsuites name=\"drready {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
@@ -102,20 +78,114 @@ pub fn render(report: &Report) -> Result<String> {
         }
         out.push_str("  </testsuite>\n");
     }
-    out.push_str(&workloads.3);
+    if !report.workloads.workloads.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"drready.workloads\" tests=\"{}\" failures=\"{}\" \
+             errors=\"{}\" skipped=\"0\">",
+            wcounts.0, wcounts.1, wcounts.2
+        );
+        out.push_str(&wcases);
+        out.push_str("  </testsuite>\n");
+    }
     out.push_str("</testsuites>\n");
     Ok(out)
 }
 
-/// One test case per workload, in a suite of its own: it fails when a blocking finding stops the
-/// workload from failing over, and errs when what it needs could not be read.
-/// Returns (tests, failures, errors, the suite's XML).
-fn workload_cases(report: &Report) -> (usize, usize, usize, String) {
+/// The cases of every rule, in the report's rule order.
+pub(crate) fn rule_cases(report: &Report, passing: Passing) -> Vec<Case<'_>> {
+    // Findings per (rule, resource), in report order.
+    let mut by_case: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        by_case
+            .entry((f.rule_id.as_str(), f.resource.as_str()))
+            .or_default()
+            .push(f);
+    }
+    let mut cases = Vec::new();
+    for rule in &report.rules {
+        if rule.status == RuleStatus::Unknown {
+            cases.push(Case {
+                rule,
+                name: Cow::Borrowed(UNKNOWN_CASE),
+                outcome: Outcome::Error(format!(
+                    "could not be judged: {}",
+                    rule.unknown_because.join("; ")
+                )),
+            });
+            continue;
+        }
+        let outcome = |resource: &str| {
+            let found = by_case
+                .get(&(rule.id.as_str(), resource))
+                .cloned()
+                .unwrap_or_default();
+            let unwaived: Vec<&Finding> = found
+                .iter()
+                .copied()
+                .filter(|f| f.waived.is_none())
+                .collect();
+            if !unwaived.is_empty() {
+                Outcome::Failure(unwaived)
+            } else if let Some(f) = found.first() {
+                Outcome::Skipped(f)
+            } else {
+                Outcome::Pass
+            }
+        };
+        match passing {
+            Passing::PerResource => {
+                for resource in &rule.judged {
+                    cases.push(Case {
+                        rule,
+                        name: Cow::Borrowed(resource),
+                        outcome: outcome(resource),
+                    });
+                }
+            }
+            Passing::Counted => {
+                let mut named: BTreeSet<&str> = by_case
+                    .range((rule.id.as_str(), "")..)
+                    .take_while(|((id, _), _)| *id == rule.id)
+                    .map(|((_, resource), _)| *resource)
+                    .collect();
+                named.extend(rule.unknown_resources.keys().map(String::as_str));
+                for resource in &named {
+                    let outcome = match rule.unknown_resources.get(*resource) {
+                        Some(why) if !by_case.contains_key(&(rule.id.as_str(), *resource)) => {
+                            Outcome::Error(format!("could not be judged: {why}"))
+                        }
+                        _ => outcome(resource),
+                    };
+                    cases.push(Case {
+                        rule,
+                        name: Cow::Borrowed(resource),
+                        outcome,
+                    });
+                }
+                let passed = rule.resources.saturating_sub(named.len());
+                if passed > 0 {
+                    cases.push(Case {
+                        rule,
+                        name: Cow::Owned(format!(
+                            "({passed} resource{} passed)",
+                            super::text::plural(passed)
+                        )),
+                        outcome: Outcome::Pass,
+                    });
+                }
+            }
+        }
+    }
+    cases
+}
+
+/// One test case per workload: it fails when a blocking finding stops the workload from failing
+/// over, and errs when what it needs could not be read. Returns (tests, failures, errors, 0) and
+/// the cases' XML.
+pub(crate) fn workload_cases(report: &Report) -> (Counts, String) {
     use crate::verdicts::WorkloadVerdict;
     let w = &report.workloads.workloads;
-    if w.is_empty() {
-        return (0, 0, 0, String::new());
-    }
     let failures = w
         .iter()
         .filter(|e| e.verdict == WorkloadVerdict::NotReady)
@@ -124,11 +194,7 @@ fn workload_cases(report: &Report) -> (usize, usize, usize, String) {
         .iter()
         .filter(|e| e.verdict == WorkloadVerdict::Unknown)
         .count();
-    let mut xml = format!(
-        "  <testsuite name=\"drready.workloads\" tests=\"{}\" failures=\"{failures}\" \
-         errors=\"{errors}\" skipped=\"0\">\n",
-        w.len()
-    );
+    let mut xml = String::new();
     for e in w {
         let open = format!(
             "    <testcase classname=\"workload\" name=\"{}\"",
@@ -166,12 +232,13 @@ fn workload_cases(report: &Report) -> (usize, usize, usize, String) {
             }
         }
     }
-    xml.push_str("  </testsuite>\n");
-    (w.len(), failures, errors, xml)
+    ((w.len(), failures, errors, 0), xml)
 }
 
 /// (tests, failures, errors, skipped)
-fn count<'a, 'b: 'a>(cases: impl Iterator<Item = &'a Case<'b>>) -> (usize, usize, usize, usize) {
+pub(crate) type Counts = (usize, usize, usize, usize);
+
+pub(crate) fn count<'a, 'b: 'a>(cases: impl Iterator<Item = &'a Case<'b>>) -> Counts {
     let mut n = (0, 0, 0, 0);
     for c in cases {
         n.0 += 1;
@@ -185,11 +252,11 @@ fn count<'a, 'b: 'a>(cases: impl Iterator<Item = &'a Case<'b>>) -> (usize, usize
     n
 }
 
-fn write_case(out: &mut String, case: &Case) {
+pub(crate) fn write_case(out: &mut String, case: &Case) {
     let open = format!(
         "    <testcase classname=\"{}\" name=\"{}\"",
         escape(&case.rule.id),
-        escape(case.name)
+        escape(&case.name)
     );
     match &case.outcome {
         Outcome::Pass => {
@@ -241,7 +308,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Escapes element text (line breaks stay as they are).
-fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     escape_xml(s, false)
 }
 

@@ -19,32 +19,48 @@ pub const EXPIRY_WARNING_DAYS: i64 = 30;
 /// Renders the audit report; with `previous`, adds a trend section against it.
 pub fn render(report: &Report, previous: Option<&Report>) -> Result<String> {
     let mut out = String::new();
-    header(&mut out, report);
-    verdict(&mut out, report);
-    workloads(&mut out, report);
-    scores(&mut out, report);
-    if let Some(prev) = previous {
-        let diff = super::diff::compare(prev, report);
-        let _ = writeln!(out, "## Trend since the previous report\n");
-        super::diff::markdown_body(&mut out, &diff, "###");
-    }
-    objectives(&mut out, report);
-    findings(&mut out, report);
-    waivers(&mut out, report);
-    collection(&mut out, report);
+    sections(&mut out, report, previous, 1);
     Ok(out)
 }
 
+/// The whole audit report with its title at heading `level` (1: `#`), its sections one level
+/// deeper: the organisation report nests each target's report under its own.
+pub(crate) fn sections(out: &mut String, report: &Report, previous: Option<&Report>, level: usize) {
+    header(out, report, level);
+    verdict(out, report, level);
+    workloads(out, report, level);
+    scores(out, report, level);
+    if let Some(prev) = previous {
+        let diff = super::diff::compare(prev, report);
+        let _ = writeln!(
+            out,
+            "{} Trend since the previous report\n",
+            hashes(level + 1)
+        );
+        super::diff::markdown_body(out, &diff, &hashes(level + 2));
+    }
+    objectives(out, report, level);
+    findings(out, report, level);
+    waivers(out, report, level);
+    collection(out, report, level);
+}
+
+/// The `#`s of a heading at `level` (at most 6, Markdown's deepest).
+fn hashes(level: usize) -> String {
+    "#".repeat(level.clamp(1, 6))
+}
+
 /// Which applications could fail over now, with what blocks each.
-fn workloads(out: &mut String, r: &Report) {
+fn workloads(out: &mut String, r: &Report, level: usize) {
     let w = &r.workloads;
     if w.workloads.is_empty() {
         return;
     }
     let _ = writeln!(
         out,
-        "## Workloads\n\n**{} of {}** workloads can fail over now (blocking: unwaived findings at or \
-         above the gate's `fail_on`).\n",
+        "{} Workloads\n\n**{} of {}** workloads can fail over now (blocking: unwaived findings at \
+         or above the gate's `fail_on`).\n",
+        hashes(level + 1),
         w.ready(),
         w.workloads.len()
     );
@@ -95,11 +111,17 @@ fn workloads(out: &mut String, r: &Report) {
     out.push('\n');
 }
 
-fn header(out: &mut String, r: &Report) {
+fn header(out: &mut String, r: &Report, level: usize) {
     let (p, s) = (&r.sites.primary, &r.sites.standby);
+    // A target of a multi-target run is named in its title.
+    let of = r
+        .target
+        .as_deref()
+        .map_or_else(String::new, |t| format!(" of {}", code(t)));
     let _ = writeln!(
         out,
-        "# DR readiness audit: {} → {}\n",
+        "{} DR readiness audit{of}: {} → {}\n",
+        hashes(level),
         cell(&p.region),
         cell(&s.region)
     );
@@ -149,7 +171,7 @@ fn completeness(s: &SiteSummary) -> String {
     }
 }
 
-fn verdict(out: &mut String, r: &Report) {
+fn verdict(out: &mut String, r: &Report, level: usize) {
     let g = &r.gate;
     let word = match g.verdict {
         Verdict::Ready if g.incomplete => "READY (partial inventory)",
@@ -157,7 +179,7 @@ fn verdict(out: &mut String, r: &Report) {
         Verdict::NotReady => "NOT READY",
         Verdict::Incomplete => "UNKNOWN: inventory incomplete",
     };
-    let _ = writeln!(out, "## Verdict: {word}\n");
+    let _ = writeln!(out, "{} Verdict: {word}\n", hashes(level + 1));
     let _ = writeln!(
         out,
         "Overall readiness **{} / 100**. The gate {} (exit {}){}",
@@ -187,8 +209,8 @@ fn verdict(out: &mut String, r: &Report) {
     );
 }
 
-fn scores(out: &mut String, r: &Report) {
-    let _ = writeln!(out, "## Scores\n");
+fn scores(out: &mut String, r: &Report, level: usize) {
+    let _ = writeln!(out, "{} Scores\n", hashes(level + 1));
     let _ = writeln!(
         out,
         "| Category | Score | Rules passed | Failed | Unknown | Not applicable |\n\
@@ -223,9 +245,9 @@ fn scores(out: &mut String, r: &Report) {
     );
 }
 
-fn objectives(out: &mut String, r: &Report) {
+fn objectives(out: &mut String, r: &Report, level: usize) {
     let o = &r.objectives;
-    let _ = writeln!(out, "## Recovery objectives\n");
+    let _ = writeln!(out, "{} Recovery objectives\n", hashes(level + 1));
     let _ = writeln!(out, "| Objective | Target | Observed |\n|---|---|---|");
     for (name, secs) in [
         ("RPO: most recent data that may be lost", o.rpo_seconds),
@@ -253,16 +275,12 @@ fn objectives(out: &mut String, r: &Report) {
         }
     );
     let _ = writeln!(out, "| Default DR tier | {} | — |\n", cell(&o.default_tier));
-    recovery_points(out, r);
+    recovery_points(out, r, level);
 }
 
 /// Observed recovery points per workload next to the RPO; unknown stays unknown.
-fn recovery_points(out: &mut String, r: &Report) {
-    let _ = writeln!(
-        out,
-        "### Observed recovery points
-"
-    );
+fn recovery_points(out: &mut String, r: &Report, level: usize) {
+    let _ = writeln!(out, "{} Observed recovery points\n", hashes(level + 2));
     if r.recovery_points.is_empty() {
         let _ = writeln!(
             out,
@@ -314,8 +332,8 @@ fn recovery_points(out: &mut String, r: &Report) {
     );
 }
 
-fn findings(out: &mut String, r: &Report) {
-    let _ = writeln!(out, "## Findings\n");
+fn findings(out: &mut String, r: &Report, level: usize) {
+    let _ = writeln!(out, "{} Findings\n", hashes(level + 1));
     let unwaived: Vec<&Finding> = r.unwaived().collect();
     let by_sev: Vec<String> = Severity::DESCENDING
         .iter()
@@ -345,7 +363,12 @@ fn findings(out: &mut String, r: &Report) {
             .iter()
             .find(|c| c.category == cat)
             .and_then(|c| c.score);
-        let _ = writeln!(out, "### {cat} (score {})\n", score(cat_score));
+        let _ = writeln!(
+            out,
+            "{} {cat} (score {})\n",
+            hashes(level + 2),
+            score(cat_score)
+        );
         if in_cat.is_empty() {
             let _ = writeln!(out, "No unwaived findings.\n");
         } else {
@@ -431,8 +454,8 @@ fn findings(out: &mut String, r: &Report) {
     }
 }
 
-fn waivers(out: &mut String, r: &Report) {
-    let _ = writeln!(out, "## Waivers\n");
+fn waivers(out: &mut String, r: &Report, level: usize) {
+    let _ = writeln!(out, "{} Waivers\n", hashes(level + 1));
     if r.waivers.is_empty() {
         let _ = writeln!(out, "No waivers are configured.\n");
         return;
@@ -488,7 +511,12 @@ fn waivers(out: &mut String, r: &Report) {
     out.push('\n');
     let waived: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_some()).collect();
     if !waived.is_empty() {
-        let _ = writeln!(out, "### Findings hidden by waivers ({})\n", waived.len());
+        let _ = writeln!(
+            out,
+            "{} Findings hidden by waivers ({})\n",
+            hashes(level + 2),
+            waived.len()
+        );
         let _ = writeln!(
             out,
             "| Severity | Rule | Site | Resource | Finding | Waiver |\n|---|---|---|---|---|---|"
@@ -517,9 +545,9 @@ pub fn expiring_soon(w: &WaiverReport) -> bool {
     w.status != WaiverStatus::Expired && w.days_left <= EXPIRY_WARNING_DAYS
 }
 
-fn collection(out: &mut String, r: &Report) {
+fn collection(out: &mut String, r: &Report, level: usize) {
     let (p, s) = (&r.sites.primary, &r.sites.standby);
-    let _ = writeln!(out, "## What was collected\n");
+    let _ = writeln!(out, "{} What was collected\n", hashes(level + 1));
     let _ = writeln!(
         out,
         "| Resource kind | Primary {} | Standby {} | Paired | Missing in standby | Extra in standby |\n\
@@ -609,7 +637,7 @@ fn collection(out: &mut String, r: &Report) {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "### What could not be collected\n");
+    let _ = writeln!(out, "{} What could not be collected\n", hashes(level + 2));
     if p.collection_errors.is_empty() && s.collection_errors.is_empty() {
         let _ = writeln!(out, "Nothing: both sites were read completely.");
         return;

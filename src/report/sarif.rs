@@ -99,8 +99,22 @@ pub fn render(report: &Report, opts: &SarifOptions) -> Result<String> {
     Ok(s)
 }
 
-/// The SARIF log of a report.
+/// The SARIF log of a report: one run.
 pub fn log(report: &Report, opts: &SarifOptions) -> Sarif {
+    log_of(vec![run(report, opts, automation_id(report))])
+}
+
+/// A SARIF 2.1.0 log of the given runs.
+pub fn log_of(runs: Vec<Run>) -> Sarif {
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(runs)
+        .build()
+}
+
+/// The run of one report, under the given `automationDetails.id` (its code-scanning category).
+pub fn run(report: &Report, opts: &SarifOptions, automation_id: String) -> Run {
     // The most severe first (stable: findings are already in a deterministic order).
     let mut kept: Vec<&Finding> = report.findings.iter().collect();
     kept.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.waived.is_some()));
@@ -173,11 +187,7 @@ pub fn log(report: &Report, opts: &SarifOptions) -> Sarif {
 
     let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .automation_details(
-            RunAutomationDetails::builder()
-                .id(automation_id(report))
-                .build(),
-        )
+        .automation_details(RunAutomationDetails::builder().id(automation_id).build())
         .results(results)
         .properties(
             PropertyBag::builder()
@@ -193,11 +203,7 @@ pub fn log(report: &Report, opts: &SarifOptions) -> Sarif {
                 .build(),
         ]);
     }
-    Sarif::builder()
-        .schema(SCHEMA_URI)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+    run
 }
 
 fn notification(level: &str, text: String) -> Notification {

@@ -120,7 +120,7 @@ fn blocking_summary(b: &[crate::verdicts::Blocking]) -> String {
     format!("{} ({})", counts.join(", "), rules.join(", "))
 }
 
-fn score_color(s: Option<f64>) -> Color {
+pub(crate) fn score_color(s: Option<f64>) -> Color {
     match s {
         Some(v) if v >= 100.0 => Color::Green,
         Some(v) if v >= 80.0 => Color::Yellow,
@@ -129,7 +129,7 @@ fn score_color(s: Option<f64>) -> Color {
     }
 }
 
-fn severity_color(s: Severity) -> Color {
+pub(crate) fn severity_color(s: Severity) -> Color {
     match s {
         Severity::Critical => Color::Red,
         Severity::High => Color::Magenta,
@@ -138,7 +138,7 @@ fn severity_color(s: Severity) -> Color {
     }
 }
 
-fn new_table(opts: TableOptions) -> Table {
+pub(crate) fn new_table(opts: TableOptions) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -149,7 +149,7 @@ fn new_table(opts: TableOptions) -> Table {
     t
 }
 
-fn cell(text: impl ToString, color: Option<Color>, opts: TableOptions) -> Cell {
+pub(crate) fn cell(text: impl ToString, color: Option<Color>, opts: TableOptions) -> Cell {
     let c = Cell::new(text.to_string());
     match (opts.color, color) {
         (true, Some(col)) => c.fg(col),
