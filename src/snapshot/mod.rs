@@ -223,6 +223,9 @@ pub fn iam_action(service: Service, api: &str) -> String {
         (Service::S3, "GetBucketEncryption") => "GetEncryptionConfiguration",
         (Service::S3, "GetBucketLogging") => "GetBucketLogging",
         (Service::S3, "HeadBucket") => "ListBucket",
+        // A site whose identity could not be read records the STS call under every service.
+        (_, "GetCallerIdentity") => return "sts:GetCallerIdentity".to_string(),
+        (_, "ResolveRegion") => return "a region (none is configured)".to_string(),
         // The vCPUs of instance types are read for the Service Quotas inventory.
         (Service::ServiceQuotas, "DescribeInstanceTypes") => {
             return "ec2:DescribeInstanceTypes".to_string();
@@ -303,6 +306,29 @@ impl Snapshot {
 
 #[cfg(test)]
 mod tests {
+    use crate::vocab::Service;
+
+    #[test]
+    fn iam_actions_name_the_service_that_answers() {
+        assert_eq!(
+            super::iam_action(Service::S3, "ListBuckets"),
+            "s3:ListAllMyBuckets"
+        );
+        assert_eq!(
+            super::iam_action(Service::Ec2, "DescribeVpcs"),
+            "ec2:DescribeVpcs"
+        );
+        // A site that could not be read records its STS call under every service.
+        assert_eq!(
+            super::iam_action(Service::Ec2, "GetCallerIdentity"),
+            "sts:GetCallerIdentity"
+        );
+        assert_eq!(
+            super::iam_action(Service::Elbv2, "DescribeLoadBalancers"),
+            "elasticloadbalancing:DescribeLoadBalancers"
+        );
+    }
+
     #[test]
     fn a_snapshot_without_key_pairs_marks_templates_naming_keys_unread() {
         let text = include_str!("../../fixtures/snapshots/healthy.json");
