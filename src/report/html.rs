@@ -42,7 +42,7 @@ pub fn render(org: &Org, history: &[OrgReport]) -> Result<String> {
     targets::collection(&mut out, org);
     out.push_str("</main>\n");
     footer(&mut out, org);
-    let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
     Ok(out)
 }
 
