@@ -56,8 +56,9 @@ pub fn evaluate_all<'a>(
     scope.not_dr_data = not_dr_data.iter().map(|n| n.arn.clone()).collect();
     // Roles, record sets and health checks are global: those serving another site pair of the
     // account (or, when another target owns them, naming no region) are set aside and listed.
-    let other_site_pairs =
-        crate::snapshot::attribution::attribute(snapshot, &scope, config.owns_unattributed);
+    let other_site_pairs = timed("attribution", || {
+        crate::snapshot::attribution::attribute(snapshot, &scope, config.owns_unattributed)
+    });
     scope.other_site_pair = other_site_pairs.iter().map(|o| o.arn.clone()).collect();
     // Both lists are reported apart, so neither counts in `out_of_scope`.
     let listed = not_dr_data.len()

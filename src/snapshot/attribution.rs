@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{HealthCheck, RecordSet, Resource, Scope, Snapshot};
+use super::{HealthCheck, InstanceProfile, RecordSet, Resource, Scope, Snapshot};
 use crate::vocab::{ResourceKind, SiteRole};
 
 /// A global resource set aside because it serves another site pair of the account, and why.
@@ -531,13 +531,14 @@ fn roles_used(snapshot: &Snapshot) -> HashSet<String> {
     for role in SiteRole::BOTH {
         let site = snapshot.site(role);
         let profiles = &site.iam.instance_profiles;
+        let by_arn: HashMap<&str, &InstanceProfile> =
+            profiles.iter().map(|p| (p.arn.as_str(), p)).collect();
+        let by_name: HashMap<&str, &InstanceProfile> =
+            profiles.iter().map(|p| (p.name.as_str(), p)).collect();
         let mut add_profile = |arn: Option<&str>, name: Option<&str>| {
             let profile = arn
-                .and_then(|a| profiles.iter().find(|p| p.arn == a))
-                .or_else(|| {
-                    let n = arn.map(arn_name).or(name)?;
-                    profiles.iter().find(|p| p.name == n)
-                });
+                .and_then(|a| by_arn.get(a))
+                .or_else(|| by_name.get(arn.map(arn_name).or(name)?));
             if let Some(p) = profile {
                 used.extend(p.roles.iter().map(|r| r.to_ascii_lowercase()));
             }
