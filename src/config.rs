@@ -1052,7 +1052,10 @@ services = ["s3"]
         assert_eq!(c.targets[0].name, "x");
         std::fs::write(&file, "[gate]\nfail_on = \"high\"\n").unwrap();
         let e = c.load_targets(&file).unwrap_err().to_string();
-        assert!(e.contains("t.toml:1:2") && e.contains("unknown field `gate`"), "{e}");
+        assert!(
+            e.contains("t.toml:1:2") && e.contains("unknown field `gate`"),
+            "{e}"
+        );
         std::fs::write(&file, "").unwrap();
         let e = c.load_targets(&file).unwrap_err().to_string();
         assert!(e.contains("declares no [[targets]]"), "{e}");

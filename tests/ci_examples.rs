@@ -844,7 +844,10 @@ fn kubernetes_indexed_job() {
     // The shard arithmetic gives 1..N from the indexes 0..N-1.
     for index in 0..completions {
         let out = std::process::Command::new("sh")
-            .args(["-c", &format!("echo $((JOB_COMPLETION_INDEX + 1))/{completions}")])
+            .args([
+                "-c",
+                &format!("echo $((JOB_COMPLETION_INDEX + 1))/{completions}"),
+            ])
             .env("JOB_COMPLETION_INDEX", index.to_string())
             .output()
             .unwrap();

@@ -52,7 +52,12 @@ fn seed_two_pairs(moto: &Moto) -> (Value, Value) {
     let out = std::process::Command::new(support::moto::python())
         .arg(support::moto::repo_root().join("scripts/seed_moto.py"))
         .args(["--endpoint", &moto.endpoint, "--apps", "6", "--defects"])
-        .args(["--primary-region", "eu-west-1", "--standby-region", "eu-central-1"])
+        .args([
+            "--primary-region",
+            "eu-west-1",
+            "--standby-region",
+            "eu-central-1",
+        ])
         .args(["--pair-name", "eu", "--no-counts"])
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -385,11 +390,7 @@ fn a_dead_target_is_incomplete_and_the_other_is_judged() {
     let dir = tempfile::tempdir().unwrap();
     // No --endpoint-url: each target's sites name their own endpoint; the eu pair's answers
     // nothing (port 1 refuses connections).
-    let targets = targets_file(
-        dir.path(),
-        Some(&moto.endpoint),
-        Some("http://127.0.0.1:1"),
-    );
+    let targets = targets_file(dir.path(), Some(&moto.endpoint), Some("http://127.0.0.1:1"));
     let out = dir.path().join("reports");
     let org_path = dir.path().join("org.json");
     let started = std::time::Instant::now();
@@ -427,7 +428,10 @@ fn a_dead_target_is_incomplete_and_the_other_is_judged() {
         .collect();
     assert_eq!(causes.len(), 2, "both sites of the dead target: {causes:?}");
     assert!(causes[0].starts_with("primary eu-west-1: "), "{causes:?}");
-    assert!(causes[1].starts_with("standby eu-central-1: "), "{causes:?}");
+    assert!(
+        causes[1].starts_with("standby eu-central-1: "),
+        "{causes:?}"
+    );
     assert!(stderr.contains(&format!("target {EU}")), "{stderr}");
 
     // The live target is judged as if it ran alone.
@@ -481,11 +485,21 @@ fn multi_target_usage_errors_exit_2_with_a_clear_message() {
     let targets = targets_file(dir.path(), None, None);
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
-            vec!["--targets".into(), targets.clone(), "--shard".into(), "0/2".into()],
+            vec![
+                "--targets".into(),
+                targets.clone(),
+                "--shard".into(),
+                "0/2".into(),
+            ],
             "`0/2` is not a shard",
         ),
         (
-            vec!["--targets".into(), targets.clone(), "--shard".into(), "3/2".into()],
+            vec![
+                "--targets".into(),
+                targets.clone(),
+                "--shard".into(),
+                "3/2".into(),
+            ],
             "`3/2` is not a shard",
         ),
         (
@@ -520,7 +534,12 @@ fn multi_target_usage_errors_exit_2_with_a_clear_message() {
             "--primary-region",
         ),
         (
-            vec!["--targets".into(), targets.clone(), "--target".into(), "nope".into()],
+            vec![
+                "--targets".into(),
+                targets.clone(),
+                "--target".into(),
+                "nope".into(),
+            ],
             "no such target",
         ),
     ];
