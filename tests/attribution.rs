@@ -337,6 +337,24 @@ fn the_report_lists_what_went_to_another_pair_and_why() {
     }
     // Everything else A owns: nothing of the example, nothing region-less.
     assert_eq!(listed.len(), 7, "{listed:#?}");
+    // The table says how many were set aside, the Markdown report lists each with its reason.
+    let table = drready::report::table::render(
+        &a,
+        drready::report::table::TableOptions {
+            color: false,
+            width: 160,
+        },
+    );
+    assert!(
+        table.contains("Serve another site pair of the account, not judged here: health_check 1, record_set 4, role 2"),
+        "{table}"
+    );
+    let md = drready::report::markdown::render(&a, None).unwrap();
+    assert!(
+        md.contains("serve another site pair of the account, set aside"),
+        "{md}"
+    );
+    assert!(md.contains(&format!("| `{}` | {} |", role_arn(P, "prod-euw1-shop-ec2"), "used by nothing in this site pair and its name names only eu-west-1: serves another site pair")), "{md}");
     let base = evaluate(
         &drready::snapshot::load(&common::snapshot("example")).unwrap(),
         true,

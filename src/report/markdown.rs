@@ -628,6 +628,23 @@ fn collection(out: &mut String, r: &Report, level: usize) {
         }
         out.push('\n');
     }
+    if !r.other_site_pairs.is_empty() {
+        let _ = writeln!(
+            out,
+            "Global resources that serve another site pair of the account, set aside and not \
+             judged here:\n\n| Kind | Resource | Why |\n|---|---|---|"
+        );
+        for o in &r.other_site_pairs {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                o.kind,
+                code(&o.arn),
+                cell(&o.reason)
+            );
+        }
+        out.push('\n');
+    }
     if !p.api_calls.is_empty() || !s.api_calls.is_empty() {
         let _ = writeln!(out, "| Site | API | Calls |\n|---|---|--:|");
         for (role, site) in [("primary", p), ("standby", s)] {

@@ -397,6 +397,19 @@ pub fn render(r: &Report, opts: TableOptions) -> String {
             list.join(", ")
         );
     }
+    if !r.other_site_pairs.is_empty() {
+        let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+        for o in &r.other_site_pairs {
+            *kinds.entry(o.kind.to_string()).or_default() += 1;
+        }
+        let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let _ = writeln!(
+            out,
+            "Serve another site pair of the account, not judged here: {} (the JSON report \
+             lists each with the reason).",
+            list.join(", ")
+        );
+    }
 
     let verdict = match r.gate.verdict {
         Verdict::Ready if r.gate.incomplete => "READY (partial inventory)",
