@@ -15,6 +15,8 @@ use crate::snapshot::{Site, Snapshot, field};
 use crate::vocab::ResourceKind;
 use crate::workload::Workload;
 
+use super::value_ser::Interner;
+
 /// What the input needs besides the snapshot and the pairing: plain values from the config.
 #[derive(Debug, Clone, Copy)]
 pub struct InputContext<'a> {
@@ -37,10 +39,10 @@ pub struct TagNames<'a> {
     pub scope_tag: &'a str,
 }
 
-/// Converts straight into regorus values (`value_ser`), sharing object keys as regorus' JSON
-/// parser does, without writing and parsing JSON text (docs/performance.md).
-fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> Result<Value> {
-    super::value_ser::to_value(v)
+/// Converts straight into regorus values (`value_ser`), without writing and parsing JSON text,
+/// every distinct string made once for the whole document (docs/performance.md).
+fn to_value<T: serde::Serialize + ?Sized>(strings: &mut Interner, v: &T) -> Result<Value> {
+    super::value_ser::to_value_with(strings, v)
 }
 
 fn object(entries: impl IntoIterator<Item = (Value, Value)>) -> Value {
@@ -69,8 +71,8 @@ fn index_by(site: &Value, kind: ResourceKind, by: &str) -> Value {
 }
 
 /// The site as JSON, each collection error with the IAM action its call needs (`iam_action`).
-fn site_value(site: &Site) -> Result<Value> {
-    let mut v = to_value(site)?;
+fn site_value(strings: &mut Interner, site: &Site) -> Result<Value> {
+    let mut v = to_value(strings, site)?;
     let errors = v
         .as_object_mut()
         .ok()
@@ -81,7 +83,7 @@ fn site_value(site: &Site) -> Result<Value> {
             if let Ok(obj) = e.as_object_mut() {
                 obj.insert(
                     key("iam_action"),
-                    key(&crate::snapshot::iam_action(src.service, &src.api)),
+                    strings.string(&crate::snapshot::iam_action(src.service, &src.api)),
                 );
             }
         }
@@ -89,7 +91,7 @@ fn site_value(site: &Site) -> Result<Value> {
     Ok(v)
 }
 
-fn site_index(site: &Site, site_v: &Value) -> Value {
+fn site_index(strings: &mut Interner, site: &Site, site_v: &Value) -> Value {
     // Newest completed snapshot per volume, found in one pass.
     let mut newest: HashMap<&str, (&chrono::DateTime<chrono::Utc>, usize)> = HashMap::new();
     for (i, s) in site.ec2.snapshots.iter().enumerate() {
@@ -110,7 +112,7 @@ fn site_index(site: &Site, site_v: &Value) -> Value {
     let latest = object(
         newest
             .into_iter()
-            .filter_map(|(vol, (_, i))| Some((key(vol), snaps.get(i)?.clone()))),
+            .filter_map(|(vol, (_, i))| Some((strings.string(vol), snaps.get(i)?.clone()))),
     );
     let by_arn = object(
         ResourceKind::ALL
@@ -151,31 +153,20 @@ fn site_index(site: &Site, site_v: &Value) -> Value {
 
 /// The whole input document.
 pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Result<Value> {
-    // The three large conversions are independent: one thread each.
-    let (primary, standby, parity_v) = std::thread::scope(|scope| {
-        let primary = scope.spawn(|| {
-            let v = site_value(&snapshot.primary)?;
-            let index = site_index(&snapshot.primary, &v);
-            anyhow::Ok((v, index))
-        });
-        let standby = scope.spawn(|| {
-            let v = site_value(&snapshot.standby)?;
-            let index = site_index(&snapshot.standby, &v);
-            anyhow::Ok((v, index))
-        });
-        let parity_v = to_value(parity);
-        let join = |h: std::thread::ScopedJoinHandle<'_, Result<(Value, Value)>>| {
-            h.join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("building the policy input panicked")))
-        };
-        (join(primary), join(standby), parity_v)
-    });
-    let (primary, primary_index) = primary?;
-    let (standby, standby_index) = standby?;
-    let mut parity_v = parity_v?;
+    // Built on the calling thread: regorus values are not `Send` (plain reference counts), and
+    // every rule thread builds its own input at the same time anyway.
+    let strings = &mut Interner::default();
+    let primary = site_value(strings, &snapshot.primary)?;
+    let primary_index = site_index(strings, &snapshot.primary, &primary);
+    let standby = site_value(strings, &snapshot.standby)?;
+    let standby_index = site_index(strings, &snapshot.standby, &standby);
+    let mut parity_v = to_value(strings, parity)?;
     let mut primary_index = primary_index;
     if let Ok(obj) = primary_index.as_object_mut() {
-        obj.insert(key("standby_copy_of_volume"), to_value(ctx.volume_copies)?);
+        obj.insert(
+            key("standby_copy_of_volume"),
+            to_value(strings, ctx.volume_copies)?,
+        );
     }
     let index = object([
         (key("primary"), primary_index),
@@ -186,13 +177,13 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
         parity
             .pairs
             .iter()
-            .map(|p| (key(&p.primary), key(&p.standby))),
+            .map(|p| (strings.string(&p.primary), strings.string(&p.standby))),
     );
     let primary_of = object(
         parity
             .pairs
             .iter()
-            .map(|p| (key(&p.standby), key(&p.primary))),
+            .map(|p| (strings.string(&p.standby), strings.string(&p.primary))),
     );
     // Pairs grouped by kind: the pair values already built, shared, not converted again.
     let mut by_kind: std::collections::BTreeMap<&str, Vec<Value>> = ResourceKind::ALL
@@ -217,11 +208,11 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
     let unknown = object([
         (
             key("primary"),
-            to_value(&snapshot.primary.unlisted_services())?,
+            to_value(strings, &snapshot.primary.unlisted_services())?,
         ),
         (
             key("standby"),
-            to_value(&snapshot.standby.unlisted_services())?,
+            to_value(strings, &snapshot.standby.unlisted_services())?,
         ),
     ]);
     let rewrites: Vec<[&str; 2]> = ctx
@@ -242,13 +233,13 @@ pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Res
         (key("parity"), parity_v),
         (key("index"), index),
         (key("unknown"), unknown),
-        (key("workloads"), to_value(ctx.workloads)?),
+        (key("workloads"), to_value(strings, ctx.workloads)?),
         (
             key("workload_of"),
-            to_value(&crate::workload::workload_of(ctx.workloads))?,
+            to_value(strings, &crate::workload::workload_of(ctx.workloads))?,
         ),
-        (key("rewrites"), to_value(&rewrites)?),
-        (key("objectives"), to_value(ctx.objectives)?),
-        (key("config"), to_value(&ctx.tags)?),
+        (key("rewrites"), to_value(strings, &rewrites)?),
+        (key("objectives"), to_value(strings, ctx.objectives)?),
+        (key("config"), to_value(strings, &ctx.tags)?),
     ]))
 }

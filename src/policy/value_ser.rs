@@ -3,19 +3,30 @@
 //! The policy input used to be built by writing the snapshot as JSON and parsing that text with
 //! regorus' parser. Building the values directly skips both. Numbers follow what parsing the JSON
 //! would give (non-negative integers unsigned, negative ones signed, the rest floats), `None` is
-//! `null` (fields that skip `None` are left out by serde), and object keys — struct field names
-//! and map keys — are made once per distinct key and shared, as regorus' parser does.
+//! `null` (fields that skip `None` are left out by serde). Every string — struct field names, map
+//! keys and string values — is made once per distinct text and shared by all its uses (an
+//! [`Interner`] can be shared by several conversions): regions, accounts, states, tag keys and
+//! the ARNs and ids that one resource names and another holds are stored once
+//! (docs/performance.md).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use regorus::Value;
 use serde::ser::{self, Serialize};
 
 /// Converts `v` into a regorus value.
+#[cfg(test)]
 pub fn to_value<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<Value> {
-    let mut keys = Keys::default();
-    v.serialize(Ser { keys: &mut keys })
+    to_value_with(&mut Interner::default(), v)
+}
+
+/// Converts `v` into a regorus value, sharing the strings of `strings`.
+pub fn to_value_with<T: Serialize + ?Sized>(
+    strings: &mut Interner,
+    v: &T,
+) -> anyhow::Result<Value> {
+    v.serialize(Ser { keys: strings })
         .map_err(|e| anyhow::anyhow!("building the policy input: {e}"))
 }
 
@@ -36,32 +47,39 @@ impl ser::Error for Error {
     }
 }
 
-/// Object keys made once each.
+/// Strings made once each: struct field names by address, every other text by content.
 #[derive(Default)]
-struct Keys {
+pub struct Interner {
     fields: HashMap<&'static str, Value>,
-    others: HashMap<String, Value>,
+    strings: HashSet<regorus::Rc<str>>,
 }
 
-impl Keys {
+type Keys = Interner;
+
+impl Interner {
     fn field(&mut self, k: &'static str) -> Value {
-        self.fields
-            .entry(k)
-            .or_insert_with(|| Value::from(k))
-            .clone()
+        if let Some(v) = self.fields.get(k) {
+            return v.clone();
+        }
+        let v = self.string(k);
+        self.fields.insert(k, v.clone());
+        v
     }
+
+    /// `s` as a string value, shared with every earlier use of the same text.
+    pub fn string(&mut self, s: &str) -> Value {
+        if let Some(rc) = self.strings.get(s) {
+            return Value::String(rc.clone());
+        }
+        let rc: regorus::Rc<str> = regorus::Rc::from(s);
+        self.strings.insert(rc.clone());
+        Value::String(rc)
+    }
+
     fn other(&mut self, k: Value) -> Value {
         match k {
-            Value::String(s) => {
-                if let Some(v) = self.others.get(s.as_ref()) {
-                    return v.clone();
-                }
-                let v = Value::String(s.clone());
-                self.others.insert(s.to_string(), v.clone());
-                v
-            }
             // JSON object keys are strings: a number key becomes its text, as serde_json writes.
-            Value::Number(_) | Value::Bool(_) => self.other(Value::from(k.to_string().as_str())),
+            Value::Number(_) | Value::Bool(_) => self.string(&k.to_string()),
             other => other,
         }
     }
@@ -128,10 +146,10 @@ impl<'k> ser::Serializer for Ser<'k> {
         })
     }
     fn serialize_char(self, v: char) -> Result<Value, Error> {
-        Ok(Value::from(v.to_string().as_str()))
+        Ok(self.keys.string(v.encode_utf8(&mut [0; 4])))
     }
     fn serialize_str(self, v: &str) -> Result<Value, Error> {
-        Ok(Value::from(v))
+        Ok(self.keys.string(v))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Value, Error> {
         Ok(Value::from(
@@ -158,7 +176,7 @@ impl<'k> ser::Serializer for Ser<'k> {
         _: u32,
         variant: &'static str,
     ) -> Result<Value, Error> {
-        Ok(Value::from(variant))
+        Ok(self.keys.field(variant))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
