@@ -196,6 +196,14 @@ fn two_pairs_in_one_account_one_run_equals_two_shards_merged() {
         one.to_str().unwrap(),
         "--format",
         &format!("json={}", org_one.display()),
+        "--format",
+        &format!("sarif={}", dir.path().join("one.sarif").display()),
+        "--format",
+        &format!("junit={}", dir.path().join("one.xml").display()),
+        "--format",
+        &format!("markdown={}", dir.path().join("one.md").display()),
+        "--format",
+        &format!("html={}", dir.path().join("one.html").display()),
     ]);
     assert_eq!(code, 1, "both pairs carry defects\n{stdout}\n{stderr}");
     let org = read_json(&org_one);
@@ -364,9 +372,47 @@ fn two_pairs_in_one_account_one_run_equals_two_shards_merged() {
         one.join(format!("{US}.json")).to_str().unwrap(),
         "--format",
         &format!("json={}", again.display()),
+        "--format",
+        &format!("sarif={}", dir.path().join("again.sarif").display()),
+        "--format",
+        &format!("junit={}", dir.path().join("again.xml").display()),
+        "--format",
+        &format!("markdown={}", dir.path().join("again.md").display()),
+        "--format",
+        &format!("html={}", dir.path().join("again.html").display()),
     ]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(comparable(read_json(&again)), comparable(org.clone()));
+    // Every organisation format of the merge equals the one-process run's.
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let sarif = read_json(&dir.path().join("one.sarif"));
+    assert_eq!(
+        sarif["runs"].as_array().unwrap().len(),
+        2,
+        "a run per target"
+    );
+    assert_eq!(sarif, read_json(&dir.path().join("again.sarif")));
+    let junit = read("one.xml");
+    assert_eq!(
+        junit.matches("<testsuite ").count(),
+        2,
+        "a suite per target"
+    );
+    assert_eq!(junit, read("again.xml"));
+    // Only the line saying when the organisation report was generated may differ.
+    let without_clock = |text: String| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.to_ascii_lowercase().contains("generated"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        without_clock(read("one.md")),
+        without_clock(read("again.md"))
+    );
+    let html = read("one.html");
+    assert!(html.contains(US) && html.contains(EU));
+    assert_eq!(without_clock(html), without_clock(read("again.html")));
 
     // A report merged twice is refused: two reports of one target.
     let (code, _, stderr) = drready(&[
