@@ -47,12 +47,16 @@ pub const TEMPLATE: &str = r#"# drready.toml: configuration of drready, which te
 # [targets.primary] / [targets.standby] (each key over the tables above), [targets.objectives]
 # and [targets.scope]. `drready scan` then judges every target and writes an organisation report.
 #[[targets]]
+# A unique name: letters, digits, - _ . (it names the target's report file).
 #name = "payments-prod"
 #[targets.primary]
+# The target's primary region (and any other [primary] key).
 #region = "us-east-1"
 #[targets.standby]
+# The target's standby region (and any other [standby] key).
 #region = "us-west-2"
 #[targets.objectives]
+# Each objective over the top-level [objectives].
 #rpo = "15m"
 
 # Which resources are collected and judged.

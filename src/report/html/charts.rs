@@ -311,7 +311,12 @@ mod tests {
             &[("<script>alert(1)</script> and a long tail".into(), None)],
         );
         assert!(!svg.contains("<script>"), "{svg}");
-        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/scri…"), "{svg}");
+        // Shortened to the label column, then escaped.
+        assert!(
+            svg.contains(">&lt;script&gt;alert(1)&lt;/script&gt;…</text>"),
+            "{svg}"
+        );
+        assert!(!svg.contains("long tail</text>"), "{svg}");
     }
 
     #[test]
@@ -327,7 +332,14 @@ mod tests {
         );
         // Two separate moves: the gap is not bridged.
         assert_eq!(svg.matches("d=\"M").count(), 1, "{svg}");
-        let d = svg.split("d=\"").nth(1).unwrap().split('"').next().unwrap();
+        // The path's `d` (not the `d="` inside `id="t"`).
+        let d = svg
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         assert_eq!(d.matches('M').count(), 2, "{d}");
         assert!(!d.contains('L'), "{d}");
     }
