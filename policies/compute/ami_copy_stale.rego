@@ -31,7 +31,7 @@ metadata := {
 }
 
 # The family of an AMI name: the name without a trailing version such as -20261118 or -v1.2.3.
-family(name) := regex.replace(name, `[-_.]v?[0-9][0-9._-]*$`, "")
+image_family(name) := regex.replace(name, `[-_.]v?[0-9][0-9._-]*$`, "")
 
 # family -> its available primary builds, with their build time.
 builds[name] contains build if {
@@ -39,7 +39,7 @@ builds[name] contains build if {
 	image.state == "available"
 	is_string(image.creation_date)
 	is_string(image.name)
-	name := family(image.name)
+	name := image_family(image.name)
 	name != ""
 	build := {"ns": time.parse_rfc3339_ns(image.creation_date), "image": image}
 }

@@ -111,11 +111,11 @@ test_equal_build_times_give_one_finding if {
 }
 
 test_family_names if {
-	family("acme-web-20261118") == "acme-web"
-	family("acme-api-v1.3.0") == "acme-api"
-	family("base_2026.11.02") == "base"
-	family("golden") == "golden"
-	family("amzn2-ami-hvm-x86_64-gp2") == "amzn2-ami-hvm-x86_64-gp2"
+	image_family("acme-web-20261118") == "acme-web"
+	image_family("acme-api-v1.3.0") == "acme-api"
+	image_family("base_2026.11.02") == "base"
+	image_family("golden") == "golden"
+	image_family("amzn2-ami-hvm-x86_64-gp2") == "amzn2-ami-hvm-x86_64-gp2"
 }
 
 test_metadata if {

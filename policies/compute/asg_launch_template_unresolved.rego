@@ -41,18 +41,18 @@ template_label(group) := lib.id_label(object.get(group.launch_template, "id", ob
 
 # Whether the group's version can be judged: the template is missing, the version is beyond the
 # template's versions, or the snapshot holds the version's data.
-judged(group) if not lib.group_template("standby", group)
+judged_groups(group) if not lib.group_template("standby", group)
 
-judged(group) if {
+judged_groups(group) if {
 	template := lib.group_template("standby", group)
 	lib.version_beyond(template, lib.group_version(group))
 }
 
-judged(group) if lib.template_version(lib.group_template("standby", group), lib.group_version(group))
+judged_groups(group) if lib.template_version(lib.group_template("standby", group), lib.group_version(group))
 
 applicable contains group.arn if {
 	some group in twins
-	judged(group)
+	judged_groups(group)
 }
 
 # --- what breaks a launch from a version (in the standby) --------------------------------------
@@ -131,7 +131,7 @@ kms_breakers(version) := [sprintf("KMS key %s of region %s for block device %s",
 
 # What does not resolve or breaks, for a group, as a sentence; undefined when the group is sound
 # or its version is judged by the launch-template rules.
-problem(group) := sprintf("names launch template %s, which does not exist in the standby site%s", [template_label(group), primary_hint(group)]) if {
+template_problem(group) := sprintf("names launch template %s, which does not exist in the standby site%s", [template_label(group), primary_hint(group)]) if {
 	not lib.group_template("standby", group)
 } else := sprintf("launches version %s of launch template %s, which has only versions up to %v", [spec, lib.label(template), template.latest_version_number]) if {
 	template := lib.group_template("standby", group)
@@ -154,7 +154,7 @@ primary_hint(group) := sprintf(" (%s is a launch template of the primary region 
 
 deny contains finding if {
 	some group in twins
-	text := problem(group)
+	text := template_problem(group)
 	finding := {
 		"resource": group.arn,
 		"site": "standby",

@@ -29,14 +29,14 @@ metadata := {
 }
 
 # Primary groups that could need a twin: not being deleted, able to run instances.
-judged contains group if {
+judged_primary_groups contains group if {
 	some group in input.primary.autoscaling.groups
 	not lib.group_deleting(group)
 	group.max_size > 0
 }
 
 applicable contains group.arn if {
-	some group in judged
+	some group in judged_primary_groups
 }
 
 # What manages the group, as a hint of where its twin comes from.
@@ -63,7 +63,7 @@ missing(group) := sprintf("has no twin group in standby region %s (account %s)",
 }
 
 deny contains finding if {
-	some group in judged
+	some group in judged_primary_groups
 	gap := missing(group)
 	finding := {
 		"resource": group.arn,

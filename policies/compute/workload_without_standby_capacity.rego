@@ -30,17 +30,17 @@ metadata := {
 }
 
 # Workloads that run on primary instances; the others have no capacity to compare.
-judged contains workload if {
+judged_workloads contains workload if {
 	some workload in input.workloads
 	count(workload.primary.instances) > 0
 }
 
 applicable contains workload.key if {
-	some workload in judged
+	some workload in judged_workloads
 }
 
 deny contains finding if {
-	some workload in judged
+	some workload in judged_workloads
 	instances := workload.primary.instances
 	templates := workload.standby.launch_templates
 	standby := [instance |

@@ -37,7 +37,7 @@ applicable contains volume.arn if {
 deny contains finding if {
 	some volume in input.primary.ec2.volumes
 	snapshot := input.index.primary.latest_snapshot_of_volume[volume.id]
-	not covered(volume, snapshot)
+	not snapshot_covered(volume, snapshot)
 	not in_grace(snapshot)
 	finding := {
 		"resource": volume.arn,
@@ -54,11 +54,11 @@ started(snapshot) := sprintf("started %s", [snapshot.start_time]) if {
 } else := "start time unknown"
 
 # The snapshot's own copy (paired by tag, name or the copy's description).
-covered(_, snapshot) if input.parity.standby_of[snapshot.arn]
+snapshot_covered(_, snapshot) if input.parity.standby_of[snapshot.arn]
 
 # A standby copy of this volume's data at least as new: an AWS Backup copy (tag
 # aws:backup:source-resource), an AMI copy's snapshot, or the copy of a later snapshot.
-covered(volume, snapshot) if {
+snapshot_covered(volume, snapshot) if {
 	copy := input.index.primary.standby_copy_of_volume[volume.id]
 	time.parse_rfc3339_ns(copy.source_time) >= time.parse_rfc3339_ns(snapshot.start_time)
 }

@@ -28,13 +28,13 @@ metadata := {
 }
 
 # [site, table, primary table] for each table judged: ACTIVE primary tables and their standby twins.
-judged contains ["primary", table, table] if {
+judged_tables contains ["primary", table, table] if {
 	some table in object.get(input.primary, ["dynamodb", "tables"], [])
 	table.status == "ACTIVE"
 	lib.is_set(table.point_in_time_recovery)
 }
 
-judged contains ["standby", twin, table] if {
+judged_tables contains ["standby", twin, table] if {
 	some table in object.get(input.primary, ["dynamodb", "tables"], [])
 	table.status == "ACTIVE"
 	twin := lib.twin_of(table.arn)
@@ -42,7 +42,7 @@ judged contains ["standby", twin, table] if {
 }
 
 applicable contains entry[1].arn if {
-	some entry in judged
+	some entry in judged_tables
 }
 
 what(site, table, primary) := sprintf("DynamoDB table %s in primary region %s", [table.name, input.primary.region]) if {
@@ -50,7 +50,7 @@ what(site, table, primary) := sprintf("DynamoDB table %s in primary region %s", 
 } else := sprintf("Standby replica %s in %s of primary table %s", [table.name, input.standby.region, primary.name])
 
 deny contains finding if {
-	some entry in judged
+	some entry in judged_tables
 	site := entry[0]
 	table := entry[1]
 	primary := entry[2]

@@ -47,11 +47,11 @@ standby_member(table) := t if {
 	replica.region == input.primary.region
 }
 
-covered(table) if replica_active(standby_replica(table))
+table_covered(table) if replica_active(standby_replica(table))
 
-covered(table) if standby_member(table).status == "ACTIVE"
+table_covered(table) if standby_member(table).status == "ACTIVE"
 
-problem(table) := sprintf("its replica in %s is %s, not ACTIVE", [input.standby.region, replica.status]) if {
+replica_problem(table) := sprintf("its replica in %s is %s, not ACTIVE", [input.standby.region, replica.status]) if {
 	replica := standby_replica(table)
 	not replica_active(replica)
 } else := sprintf("the standby table %s is %s, not ACTIVE", [table.name, member.status]) if {
@@ -66,12 +66,12 @@ applicable contains table.arn if {
 
 deny contains finding if {
 	some table in primary_tables
-	not covered(table)
+	not table_covered(table)
 	finding := {
 		"resource": table.arn,
 		"site": "primary",
 		"message": sprintf("DynamoDB table %s in primary region %s has no ACTIVE replica in standby region %s: %s. Its items exist only in %s, and on failover day the standby application finds no table (or a stale one).", [
-			table.name, input.primary.region, input.standby.region, problem(table), input.primary.region,
+			table.name, input.primary.region, input.standby.region, replica_problem(table), input.primary.region,
 		]),
 		"related": [t.arn | t := standby_by_name[table.name]],
 	}

@@ -34,7 +34,7 @@ applicable contains copy.arn if {
 }
 
 # postgres, mysql, oracle, sqlserver, ... : aurora-postgresql is postgres, aurora(-mysql) mysql.
-family(engine) := "mysql" if {
+engine_family(engine) := "mysql" if {
 	engine in {"aurora", "aurora-mysql", "mysql"}
 } else := "postgres" if {
 	engine in {"aurora-postgresql", "postgres"}
@@ -51,10 +51,10 @@ major(engine, version) := concat(".", array.slice(parts, 0, 2)) if {
 	two_part(engine, parts)
 } else := split(version, ".")[0]
 
-two_part(engine, _) if family(engine) in {"mysql", "mariadb", "sqlserver"}
+two_part(engine, _) if engine_family(engine) in {"mysql", "mariadb", "sqlserver"}
 
 two_part(engine, parts) if {
-	family(engine) == "postgres"
+	engine_family(engine) == "postgres"
 	to_number(parts[0]) < 10
 }
 
@@ -86,7 +86,7 @@ engine_diff(db, copy) := sprintf("engine %s, primary %s", [copy.engine, db.engin
 } else := ""
 
 version_diff(db, copy) := sprintf("major version %s (%s), primary %s (%s)", [major(copy.engine, copy.engine_version), copy.engine_version, major(db.engine, db.engine_version), db.engine_version]) if {
-	family(copy.engine) == family(db.engine)
+	engine_family(copy.engine) == engine_family(db.engine)
 	lib.is_set(db.engine_version)
 	lib.is_set(copy.engine_version)
 	major(copy.engine, copy.engine_version) != major(db.engine, db.engine_version)

@@ -38,7 +38,7 @@ applicable contains x.copy.arn if {
 	some x in lib.accepted_copies_of(db)
 }
 
-problem(x) := "is not encrypted" if {
+copy_key_problem(x) := "is not encrypted" if {
 	not encrypted(x.copy)
 } else := sprintf("is encrypted with KMS key %s of region %s", [x.copy.kms_key_id, region]) if {
 	startswith(x.copy.kms_key_id, "arn:")
@@ -50,7 +50,7 @@ deny contains finding if {
 	some db in lib.primary_databases
 	encrypted(db)
 	some x in lib.accepted_copies_of(db)
-	what := problem(x)
+	what := copy_key_problem(x)
 	finding := {
 		"resource": x.copy.arn,
 		"site": "standby",

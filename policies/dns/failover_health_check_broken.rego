@@ -29,7 +29,7 @@ metadata := {
 }
 
 # Route 53 is global per account: a record's health check lives in the record's account.
-problem(record) := sprintf("names health check %s, which does not exist in account %s", [record.health_check_id, record.account]) if {
+health_check_problem(record) := sprintf("names health check %s, which does not exist in account %s", [record.health_check_id, record.account]) if {
 	not input.index[lib.site_of(record)].health_checks[record.health_check_id]
 } else := sprintf("uses health check %s, which is %s", [lib.label(check), concat(" and ", states)]) if {
 	check := input.index[lib.site_of(record)].health_checks[record.health_check_id]
@@ -56,7 +56,7 @@ applicable contains record.arn if {
 deny contains finding if {
 	some [group, record] in lib.failover_records
 	lib.has_health_check(record)
-	text := problem(record)
+	text := health_check_problem(record)
 	finding := {
 		"resource": record.arn,
 		"site": lib.site_of(record),

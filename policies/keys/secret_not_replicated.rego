@@ -33,7 +33,7 @@ belongs(secret) := sprintf("of workload %s", [concat(", ", input.workload_of[sec
 	lib.is_set(object.get(object.get(secret, "tags", {}), input.config.pair_tag, ""))
 }
 
-judged contains secret if {
+judged_secrets contains secret if {
 	some secret in object.get(input.primary, ["secretsmanager", "secrets"], [])
 	not secret.primary_region
 	not secret.deleted_date
@@ -53,11 +53,11 @@ replicated(secret) if {
 }
 
 applicable contains secret.arn if {
-	some secret in judged
+	some secret in judged_secrets
 }
 
 deny contains finding if {
-	some secret in judged
+	some secret in judged_secrets
 	not replicated(secret)
 	finding := {
 		"resource": secret.arn,

@@ -100,7 +100,7 @@ refs contains {"ref": replica.kms_key_id, "holder": secret.arn, "own": false, "w
 
 # The parts of a reference this rule judges: a key ARN of the standby's region and account, or a
 # bare id or alias that resolves in the standby.
-judged(entry) := r if {
+judged_key_refs(entry) := r if {
 	r := lib.kms_ref(entry.ref)
 	r.region == input.standby.region
 	r.account == input.standby.account
@@ -119,18 +119,18 @@ aws_alias(name) if startswith(name, "alias/aws/")
 # The ARN of the key a reference names: the listed key's, else (missing) the ARN the reference
 # stands for. An AWS managed alias not listed yet is left out (AWS creates it on first use).
 target(entry) := key.arn if {
-	r := judged(entry)
+	r := judged_key_refs(entry)
 	key := lib.kms_keys_by_name.standby[r.name]
 } else := entry.ref if {
-	r := judged(entry)
+	r := judged_key_refs(entry)
 	not aws_alias(r.name)
 	startswith(entry.ref, "arn:")
 } else := sprintf("arn:%s:kms:%s:%s:%s", [partition(entry), input.standby.region, input.standby.account, r.name]) if {
-	r := judged(entry)
+	r := judged_key_refs(entry)
 	startswith(r.name, "alias/")
 	not aws_alias(r.name)
 } else := sprintf("arn:%s:kms:%s:%s:key/%s", [partition(entry), input.standby.region, input.standby.account, r.name]) if {
-	r := judged(entry)
+	r := judged_key_refs(entry)
 	not startswith(r.name, "alias/")
 }
 

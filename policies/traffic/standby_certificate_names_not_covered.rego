@@ -41,9 +41,9 @@ all_known(site, listener) if {
 names(cert_list) := {lower(name) | some cert in cert_list; some name in array.concat([cert.domain_name], object.get(cert, "subject_alternative_names", [])); lib.is_set(name)}
 
 # A name covered by a set of certificate names: itself, or a wildcard one label up.
-covered(name, by) if name in by
+names_covered(name, by) if name in by
 
-covered(name, by) if {
+names_covered(name, by) if {
 	not startswith(name, "*.")
 	i := indexof(name, ".")
 	i > 0
@@ -51,7 +51,7 @@ covered(name, by) if {
 }
 
 # [primary LB, standby LB, primary listener, standby listener] of TLS listeners judged.
-judged contains [primary, standby, pl, sl] if {
+judged_listeners contains [primary, standby, pl, sl] if {
 	some pair in object.get(input.parity, ["by_kind", "load_balancer"], [])
 	primary := input.index.primary.by_arn[pair.primary]
 	standby := input.index.standby.by_arn[pair.standby]
@@ -65,14 +65,14 @@ judged contains [primary, standby, pl, sl] if {
 }
 
 applicable contains standby.arn if {
-	some [_, standby, _, _] in judged
+	some [_, standby, _, _] in judged_listeners
 }
 
 # One listener whose standby certificates miss names of the primary's.
 gaps contains gap if {
-	some [primary, standby, pl, sl] in judged
+	some [primary, standby, pl, sl] in judged_listeners
 	have := names(certs("standby", sl))
-	missing := {name | some name in names(certs("primary", pl)); not covered(name, have)}
+	missing := {name | some name in names(certs("primary", pl)); not names_covered(name, have)}
 	count(missing) > 0
 	gap := {
 		"primary": primary, "standby": standby,

@@ -36,7 +36,7 @@ acm_arns(listener) := [arn | some arn in listener.certificate_arns; contains(arn
 arn_region(arn) := split(arn, ":")[3]
 
 # Why a certificate cannot serve the standby listener, if it cannot.
-problem(arn) := sprintf("certificate %s of region %s, which a load balancer in %s cannot use", [arn, arn_region(arn), input.standby.region]) if {
+certificate_problem(arn) := sprintf("certificate %s of region %s, which a load balancer in %s cannot use", [arn, arn_region(arn), input.standby.region]) if {
 	not input.index.standby.by_arn[arn]
 	arn_region(arn) != input.standby.region
 } else := sprintf("certificate %s, which does not exist in the standby site's ACM inventory (account %s)", [arn, input.standby.account]) if {
@@ -56,13 +56,13 @@ applicable contains lb.arn if {
 
 deny contains finding if {
 	some lb in input.standby.elbv2.load_balancers
-	problems := [sprintf("listener %s:%v uses %s", [l.protocol, l.port, problem(arn)]) |
+	problems := [sprintf("listener %s:%v uses %s", [l.protocol, l.port, certificate_problem(arn)]) |
 		some l in tls_listeners(lb)
 		some arn in acm_arns(l)
-		problem(arn)
+		certificate_problem(arn)
 	]
 	count(problems) > 0
-	bad := {arn | some l in tls_listeners(lb); some arn in acm_arns(l); problem(arn)}
+	bad := {arn | some l in tls_listeners(lb); some arn in acm_arns(l); certificate_problem(arn)}
 	finding := {
 		"resource": lb.arn,
 		"site": "standby",
