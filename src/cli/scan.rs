@@ -328,6 +328,16 @@ pub(super) fn next_step(u: &Unreadable<'_>, site: &SiteConfig) -> String {
             u.role, u.role, u.role
         );
     }
+    // Before "expired": rustls says "invalid peer certificate: Expired" too.
+    if m.contains("peer certificate") || m.contains("unknownissuer") {
+        let whom = site.endpoint_url.as_deref().unwrap_or("the AWS endpoint");
+        return format!(
+            "the TLS certificate of {whom} is not trusted: drready trusts the \
+             platform's root certificates; behind a TLS-inspecting proxy, or with an emulator \
+             that has its own certificate authority, name that authority's PEM file in \
+             SSL_CERT_FILE (or its folder in SSL_CERT_DIR)"
+        );
+    }
     if m.contains("expired") || m.contains("sso") && m.contains("token") {
         return match profile {
             Some(p) => format!("the SSO session has expired: run `aws sso login --profile {p}`"),

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -20,6 +21,18 @@ use crate::vocab::SiteRole;
 
 /// Longest wait for a TCP connection, whatever the attempt timeout.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The SDK configuration loader every site starts from, with drready's HTTPS client: hyper and
+/// rustls with the ring provider, trusting the platform's root certificates (read once, when the
+/// first HTTPS connection is made). The SDK's own default client (`default-https-client`) would
+/// use aws-lc, which costs about 2 MB of binary and a C library build; drready leaves that feature
+/// off, so every configuration must come from here or its calls fail with "no HTTP client".
+pub(crate) fn loader() -> aws_config::ConfigLoader {
+    let client = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    aws_config::defaults(BehaviorVersion::latest()).http_client(client)
+}
 
 /// Builds the SDK configuration of one site: region, profile, optional role to assume, endpoint
 /// override, standard retry with backoff, and timeouts. Never fails: a missing region or credential surfaces
@@ -37,9 +50,7 @@ pub(crate) async fn sdk_config(site: &SiteConfig, tuning: &CollectConfig) -> Sdk
     // call timeouts (tests/faults.rs, 20% throttling). The shared semaphore bounds concurrency.
     let retry = RetryConfig::standard().with_max_attempts(tuning.max_attempts.max(1));
 
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(retry)
-        .timeout_config(timeouts);
+    let mut loader = loader().retry_config(retry).timeout_config(timeouts);
     if let Some(region) = &site.region {
         loader = loader.region(Region::new(region.clone()));
     }

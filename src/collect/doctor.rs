@@ -534,10 +534,7 @@ async fn identify(
     };
     let region = match &site.region {
         Some(r) => r.clone(),
-        None => match aws_config::load_defaults(aws_config::BehaviorVersion::latest())
-            .await
-            .region()
-        {
+        None => match client::loader().load().await.region() {
             Some(r) => r.to_string(),
             None => return (out, None),
         },

@@ -59,6 +59,8 @@ pub struct Moto {
     child: Child,
     log: PathBuf,
     _dir: tempfile::TempDir,
+    /// The certificate authority of an HTTPS server (`start_tls`).
+    ca: Option<PathBuf>,
     pub port: u16,
     pub endpoint: String,
 }
@@ -66,14 +68,56 @@ pub struct Moto {
 impl Moto {
     /// Starts a server and waits until `GET /moto-api/` answers 200.
     pub fn start() -> Moto {
+        Moto::launch(None)
+    }
+
+    /// Starts a server speaking HTTPS at `https://localhost:PORT`, with a certificate signed by a
+    /// throwaway authority (`scripts/tls_test_cert.py`) whose PEM is `ca_pem()`.
+    pub fn start_tls() -> Moto {
+        let certs = tempfile::tempdir().expect("temp dir");
+        let out = Command::new(python())
+            .arg(repo_root().join("scripts/tls_test_cert.py"))
+            .arg(certs.path())
+            .output()
+            .expect("run tls_test_cert.py");
+        assert!(
+            out.status.success(),
+            "tls_test_cert.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut moto = Moto::launch(Some(certs.path()));
+        // The server has read its certificate once it answers; the authority moves next to the log.
+        let ca = moto._dir.path().join("ca.pem");
+        std::fs::copy(certs.path().join("ca.pem"), &ca).expect("copy the CA");
+        moto.ca = Some(ca);
+        moto
+    }
+
+    /// The certificate authority an HTTPS server's certificate chains to.
+    pub fn ca_pem(&self) -> &Path {
+        self.ca
+            .as_deref()
+            .expect("an HTTPS server (Moto::start_tls)")
+    }
+
+    fn launch(tls: Option<&Path>) -> Moto {
         let python = python();
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("moto.log");
         let port = free_port();
         let log_file = std::fs::File::create(&log).expect("moto log file");
-        let child = Command::new(&python)
+        let mut command = Command::new(&python);
+        command
             .arg(repo_root().join("scripts/moto_server.py"))
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        if let Some(certs) = tls {
+            command
+                .arg("-c")
+                .arg(certs.join("server.pem"))
+                .arg("-k")
+                .arg(certs.join("server.key"));
+        }
+        let child = command
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
             // Even a test process killed before its drops run leaves no server behind.
             .env("DRREADY_MOTO_EXIT_WITH_PARENT", "1")
@@ -86,8 +130,12 @@ impl Moto {
             child,
             log,
             _dir: dir,
+            ca: None,
             port,
-            endpoint: format!("http://127.0.0.1:{port}"),
+            endpoint: match tls {
+                None => format!("http://127.0.0.1:{port}"),
+                Some(_) => format!("https://localhost:{port}"),
+            },
         };
         let started = Instant::now();
         loop {
@@ -97,7 +145,12 @@ impl Moto {
                     moto.log_text()
                 );
             }
-            if http(port, "GET", "/moto-api/").is_some_and(|s| s == 200) {
+            // An HTTPS server is up once it accepts connections (it binds after loading).
+            let up = match tls {
+                None => http(port, "GET", "/moto-api/").is_some_and(|s| s == 200),
+                Some(_) => TcpStream::connect(("127.0.0.1", port)).is_ok(),
+            };
+            if up {
                 break;
             }
             assert!(
@@ -112,7 +165,10 @@ impl Moto {
 
     /// Forgets every resource (`POST /moto-api/reset`).
     pub fn reset(&self) {
-        let status = http(self.port, "POST", "/moto-api/reset");
+        let status = match &self.ca {
+            None => http(self.port, "POST", "/moto-api/reset"),
+            Some(ca) => https_post(&self.endpoint, ca, "/moto-api/reset"),
+        };
         assert_eq!(status, Some(200), "moto reset failed:\n{}", self.log_text());
     }
 
@@ -127,6 +183,8 @@ impl Moto {
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env_remove("AWS_SESSION_TOKEN")
             .env_remove("AWS_PROFILE")
+            // boto3 verifies an HTTPS server against this bundle.
+            .envs(self.ca.as_ref().map(|ca| ("AWS_CA_BUNDLE", ca)))
             .output()
             .expect("run seed_moto.py");
         assert!(
@@ -173,6 +231,19 @@ fn http(port: u16, method: &str, path: &str) -> Option<u16> {
     stream.read_to_end(&mut response).ok()?;
     let text = String::from_utf8_lossy(&response);
     text.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A POST over HTTPS trusting `ca` (through the virtualenv's Python); the status code.
+fn https_post(endpoint: &str, ca: &Path, path: &str) -> Option<u16> {
+    let script = "import ssl, sys, urllib.request as u\n\
+        ctx = ssl.create_default_context(cafile=sys.argv[2])\n\
+        print(u.urlopen(u.Request(sys.argv[1], method='POST'), context=ctx, timeout=10).status)";
+    let out = Command::new(python())
+        .args(["-c", script, &format!("{endpoint}{path}")])
+        .arg(ca)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
 /// Sets dummy AWS credentials for the SDK and isolates it from the developer's AWS files and
