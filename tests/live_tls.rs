@@ -11,8 +11,13 @@ use std::process::Command;
 
 use support::moto::Moto;
 
-/// Runs `drready scan` against `moto` with `SSL_CERT_FILE=roots`: (exit code, report, output).
-fn scan(moto: &Moto, roots: &std::path::Path) -> (i32, serde_json::Value, String) {
+/// Runs `drready scan` against `moto` with `SSL_CERT_FILE=roots` and `env`: (exit code, report,
+/// output).
+fn scan(
+    moto: &Moto,
+    roots: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (i32, serde_json::Value, String) {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.json");
     let out = Command::new(env!("CARGO_BIN_EXE_drready"))
@@ -41,6 +46,11 @@ fn scan(moto: &Moto, roots: &std::path::Path) -> (i32, serde_json::Value, String
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("DRREADY_CONFIG")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .envs(env.iter().copied())
         .current_dir(dir.path())
         .output()
         .expect("drready runs");
@@ -61,7 +71,7 @@ fn a_scan_over_https_verifies_the_server_against_the_platform_roots() {
     assert!(seed.is_object(), "seed summary: {seed}");
 
     // Trusting the authority that signed moto's certificate: a full scan, read completely.
-    let (code, report, text) = scan(&moto, moto.ca_pem());
+    let (code, report, text) = scan(&moto, moto.ca_pem(), &[]);
     assert_eq!(code, 1, "the seeded defects fail the gate:\n{text}");
     assert_eq!(report["gate"]["verdict"], "not_ready", "{text}");
     for site in ["primary", "standby"] {
@@ -90,7 +100,7 @@ fn a_scan_over_https_verifies_the_server_against_the_platform_roots() {
         .status()
         .expect("run tls_test_cert.py");
     assert!(made.success());
-    let (code, _, text) = scan(&moto, &other.path().join("ca.pem"));
+    let (code, _, text) = scan(&moto, &other.path().join("ca.pem"), &[]);
     assert_eq!(
         code, 3,
         "an untrusted certificate is an unreadable site:\n{text}"
@@ -104,4 +114,16 @@ fn a_scan_over_https_verifies_the_server_against_the_platform_roots() {
         "the next step says how to trust an authority:\n{text}"
     );
     assert!(!text.contains("nothing answers"), "{text}");
+
+    // HTTPS_PROXY is honoured, as by the SDK's own client: through a proxy that does not answer,
+    // nothing can be read; with the endpoint in NO_PROXY the scan goes direct again.
+    let dead = format!("http://127.0.0.1:{}", support::moto::free_port());
+    let (code, _, text) = scan(&moto, moto.ca_pem(), &[("HTTPS_PROXY", &dead)]);
+    assert_eq!(code, 3, "calls go through the dead proxy:\n{text}");
+    let (code, _, text) = scan(
+        &moto,
+        moto.ca_pem(),
+        &[("HTTPS_PROXY", &dead), ("NO_PROXY", "localhost")],
+    );
+    assert_eq!(code, 1, "NO_PROXY bypasses the proxy:\n{text}");
 }
