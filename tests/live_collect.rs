@@ -770,9 +770,7 @@ async fn sdk(
     region: &str,
     credentials: Option<aws_sdk_sts::config::Credentials>,
 ) -> aws_config::SdkConfig {
-    // drready builds without the SDK's default HTTPS client; moto speaks plain HTTP.
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
         .region(aws_config::Region::new(region.to_string()))
         .endpoint_url(endpoint);
     if let Some(credentials) = credentials {

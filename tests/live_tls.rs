@@ -1,9 +1,9 @@
-//! drready's HTTPS client against a real moto server speaking TLS: drready is built without the
-//! AWS SDK's default HTTPS client (aws-lc) and brings its own (rustls with ring, the platform's
-//! root certificates; `collect::client::loader`). Every other live test talks plain HTTP, so this
-//! is the test that a scan can reach AWS at all: the handshake, certificate verification against
-//! the roots the platform names (here through `SSL_CERT_FILE`), and a refusal when the server's
-//! certificate does not chain to them.
+//! drready's HTTPS client (the AWS SDK's default: rustls with aws-lc, the platform's root
+//! certificates) against a real moto server speaking TLS. Every other live test talks plain HTTP,
+//! so this is the test that a scan can reach AWS over TLS at all: the handshake, certificate
+//! verification against the roots the platform names (here through `SSL_CERT_FILE`), a refusal
+//! with a useful next step when the server's certificate does not chain to them, and the proxy
+//! settings of the environment.
 
 mod support;
 

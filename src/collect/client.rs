@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_smithy_http_client::proxy::ProxyConfig;
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -23,25 +21,12 @@ use crate::vocab::SiteRole;
 /// Longest wait for a TCP connection, whatever the attempt timeout.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The SDK configuration loader every site starts from, with drready's HTTPS client: the one the
-/// SDK's `default-https-client` feature builds (hyper, rustls, the platform's root certificates
-/// read once at the first connection, the proxy of HTTPS_PROXY / HTTP_PROXY / NO_PROXY) but with
-/// rustls's ring provider instead of aws-lc, which costs about 2 MB of binary and a C library
-/// build. That feature is off, so every configuration must come from here or its calls fail with
-/// "no HTTP client".
+/// The SDK configuration loader every site (and `doctor`'s region lookup) starts from. Its HTTPS
+/// client is the SDK's default (`default-https-client`): hyper and rustls with aws-lc, trusting
+/// the platform's root certificates (and `SSL_CERT_FILE` / `SSL_CERT_DIR`), going through the
+/// proxy of HTTPS_PROXY / NO_PROXY (docs/configuration.md; tests/live_tls.rs).
 pub(crate) fn loader() -> aws_config::ConfigLoader {
-    let client =
-        aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
-            let mut connector = aws_smithy_http_client::Connector::builder()
-                .tls_provider(Provider::Rustls(CryptoMode::Ring));
-            connector.set_connector_settings(settings.cloned());
-            if let Some(components) = components {
-                connector.set_sleep_impl(components.sleep_impl());
-            }
-            connector.set_proxy_config(Some(ProxyConfig::from_env()));
-            connector.build()
-        });
-    aws_config::defaults(BehaviorVersion::latest()).http_client(client)
+    aws_config::defaults(BehaviorVersion::latest())
 }
 
 /// Builds the SDK configuration of one site: region, profile, optional role to assume, endpoint
