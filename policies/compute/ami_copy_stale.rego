@@ -33,51 +33,54 @@ metadata := {
 # The family of an AMI name: the name without a trailing version such as -20261118 or -v1.2.3.
 image_family(name) := regex.replace(name, `[-_.]v?[0-9][0-9._-]*$`, "")
 
-# family -> its available primary builds, with their build time.
-builds[name] contains build if {
+# Every available primary build as [family, build time (ns), image id, image], sorted, so the
+# newest build of a family is the last of its run (equal build times broken by image id). One
+# sort instead of grouping by family: grouping costs the interpreter several times more.
+builds := sort([[name, time.parse_rfc3339_ns(image.creation_date), image.id, image] |
 	some image in input.primary.ec2.images
 	image.state == "available"
 	is_string(image.creation_date)
 	is_string(image.name)
 	name := image_family(image.name)
 	name != ""
-	build := {"ns": time.parse_rfc3339_ns(image.creation_date), "image": image}
-}
+])
 
-# family -> its primary builds that have an available copy in the standby.
-copied[name] contains object.union(build, {"copy": copy.arn, "copy_id": copy.id}) if {
-	some name, family_builds in builds
-	some build in family_builds
-	copy := lib.twin_of(build.image.arn)
+# The builds that have an available copy in the standby, [family, ns, image id, image, copy], in
+# the same order.
+copied := [array.concat(build, [copy]) |
+	some build in builds
+	copy := lib.twin_of(build[3].arn)
 	copy.state == "available"
+]
+
+# family -> its newest build, and its newest build with a copy.
+newest_build := {build[0]: build |
+	some i, build in builds
+	not builds[i + 1][0] == build[0]
 }
 
-# The newest of a set of builds; equal build times are broken by image id, so there is one.
-newest(set) := build if {
-	ordered := sort([[b.ns, b.image.id] | some b in set])
-	last := ordered[count(ordered) - 1]
-	some build in set
-	[build.ns, build.image.id] == last
+newest_copied := {build[0]: build |
+	some i, build in copied
+	not copied[i + 1][0] == build[0]
 }
 
-applicable contains newest(builds[name]).image.arn if {
-	some name, _ in copied
+applicable contains newest_build[name][3].arn if {
+	some name, _ in newest_copied
 }
 
 deny contains finding if {
-	some name, copies in copied
-	latest := newest(builds[name])
-	standby := newest(copies)
-	lag := lib.seconds(latest.ns - standby.ns)
+	some name, [_, standby_ns, _, standby, copy] in newest_copied
+	[_, latest_ns, _, latest] := newest_build[name]
+	lag := lib.seconds(latest_ns - standby_ns)
 	lag > input.objectives.rpo_seconds
 	finding := {
-		"resource": latest.image.arn,
+		"resource": latest.arn,
 		"site": "primary",
 		"message": sprintf("AMI family %s: the newest primary build is %s (%s, created %s), but the newest build copied to standby region %s is %s (%s, created %s, copy %s), %s older, more than the %s RPO.", [
-			name, latest.image.name, latest.image.id, latest.image.creation_date, input.standby.region,
-			standby.image.name, standby.image.id, standby.image.creation_date, standby.copy_id,
+			name, latest.name, latest.id, latest.creation_date, input.standby.region,
+			standby.name, standby.id, standby.creation_date, copy.id,
 			lib.duration(lag), lib.duration(input.objectives.rpo_seconds),
 		]),
-		"related": [standby.image.arn, standby.copy],
+		"related": [standby.arn, copy.arn],
 	}
 }

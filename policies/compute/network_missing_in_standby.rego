@@ -33,51 +33,61 @@ index_name := {"vpc": "vpcs", "subnet": "subnets", "security_group": "security_g
 
 kind_label := {"vpc": "VPC", "subnet": "Subnet", "security_group": "Security group"}
 
-# Direct references: {user ARN, kind, id}.
-refs contains {"user": instance.arn, "kind": "vpc", "id": instance.vpc_id} if {
+# kind -> id -> ARNs of the primary instances and launch templates that name it directly.
+named_by.vpc[id] contains instance.arn if {
 	some instance in input.primary.ec2.instances
 	lib.live(instance)
-	lib.is_set(instance.vpc_id)
+	id := instance.vpc_id
+	lib.is_set(id)
 }
 
-refs contains {"user": instance.arn, "kind": "subnet", "id": instance.subnet_id} if {
+named_by.subnet[id] contains instance.arn if {
 	some instance in input.primary.ec2.instances
 	lib.live(instance)
-	lib.is_set(instance.subnet_id)
+	id := instance.subnet_id
+	lib.is_set(id)
 }
 
-refs contains {"user": instance.arn, "kind": "security_group", "id": group} if {
+named_by.security_group[id] contains instance.arn if {
 	some instance in input.primary.ec2.instances
 	lib.live(instance)
-	some group in object.get(instance, "security_group_ids", [])
+	some id in object.get(instance, "security_group_ids", [])
 }
 
 # Launch templates use what the version that launches names (lib.launch_version).
-refs contains {"user": template.arn, "kind": "security_group", "id": group} if {
+named_by.security_group[id] contains template.arn if {
 	some template in input.primary.ec2.launch_templates
-	some group in lib.launch_version(template).security_group_ids
+	some id in lib.launch_version(template).security_group_ids
 }
 
-refs contains {"user": template.arn, "kind": "subnet", "id": subnet} if {
+named_by.subnet[id] contains template.arn if {
 	some template in input.primary.ec2.launch_templates
-	some subnet in lib.launch_version(template).subnet_ids
+	some id in lib.launch_version(template).subnet_ids
 }
 
 # kind -> id -> ARNs of the primary instances and launch templates that use it.
-used[kind][id] contains user if {
-	some ref in refs
-	kind := ref.kind
-	id := ref.id
-	user := ref.user
+used[kind][id] := users if {
+	some kind, by_id in named_by
+	some id, users in by_id
+	kind != "vpc"
 }
 
-# The VPC of a used subnet or security group is used too.
-used.vpc[vpc_id] contains user if {
-	some ref in refs
-	ref.kind != "vpc"
-	vpc_id := input.index.primary[index_name[ref.kind]][ref.id].vpc_id
+# A VPC is used by what names it and by what uses one of its subnets or security groups.
+direct_vpc := object.get(named_by, "vpc", {})
+
+vpc_ids := {id | some id, _ in direct_vpc} | {id | some id, _ in derived_vpc}
+
+used.vpc[vpc_id] := users if {
+	some vpc_id in vpc_ids
+	users := object.get(direct_vpc, vpc_id, set()) | object.get(derived_vpc, vpc_id, set())
+}
+
+derived_vpc[vpc_id] contains user if {
+	some kind in ["subnet", "security_group"]
+	some id, users in object.get(named_by, kind, {})
+	vpc_id := input.index.primary[index_name[kind]][id].vpc_id
 	lib.is_set(vpc_id)
-	user := ref.user
+	some user in users
 }
 
 # Used resources the primary inventory knows; unknown ids are not judged.

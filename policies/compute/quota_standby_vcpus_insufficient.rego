@@ -113,10 +113,17 @@ demand contains item if {
 
 type_field(instance_type) := {"type": instance_type} if lib.is_set(instance_type)
 
+# The distinct instance types of the demand that this quota counts (the regular expression of
+# `standard` runs once per type, not once per instance).
+standard_types contains instance_type if {
+	some instance_type in {item.type | some item in demand}
+	standard(instance_type)
+}
+
 # Entries that count against the quota, with their vCPUs, and the entries that cannot be judged.
 counted contains object.union(item, {"vcpus": item.count * vcpus(item.type)}) if {
 	some item in demand
-	standard(item.type)
+	item.type in standard_types
 	vcpus(item.type)
 }
 
@@ -127,13 +134,16 @@ unknown contains sprintf("%s (instance type unknown)", [item.what]) if {
 
 unknown contains sprintf("%s (vCPUs of %s not in the snapshot)", [item.what, item.type]) if {
 	some item in demand
-	standard(item.type)
+	item.type in standard_types
 	not vcpus(item.type)
 }
 
 needed := sum([item.vcpus | some item in counted])
 
+# Without the standby's quota there is nothing to judge: checked first, so the demand is not
+# computed for nothing.
 applicable contains quota.arn if {
+	quota
 	count(counted) + count(unknown) > 0
 }
 

@@ -29,9 +29,11 @@ metadata := {
 	],
 }
 
-# volume id -> the recovery points the standby holds: completed primary snapshots of the volume
-# with a completed standby copy, by the primary snapshot's start time.
-points[volume_id] contains point if {
+# The recovery points the standby holds, as [volume id, start time (ns), snapshot id, snapshot,
+# standby copy ARN]: completed primary snapshots with a completed standby copy, sorted, so the
+# newest point of a volume is the last of its run (equal start times broken by snapshot id).
+# One sort instead of grouping by volume: grouping costs the interpreter several times more.
+points := sort([[volume_id, time.parse_rfc3339_ns(snapshot.start_time), snapshot.id, snapshot, copy.arn] |
 	some snapshot in input.primary.ec2.snapshots
 	snapshot.state == "completed"
 	volume_id := snapshot.volume_id
@@ -39,35 +41,32 @@ points[volume_id] contains point if {
 	is_string(snapshot.start_time)
 	copy := lib.twin_of(snapshot.arn)
 	copy.state == "completed"
-	point := {"ns": time.parse_rfc3339_ns(snapshot.start_time), "snapshot": snapshot, "copy": copy.arn}
-}
+])
 
-# The newest recovery point; equal start times are broken by snapshot id, so there is one.
-newest_point(volume_id) := point if {
-	ordered := sort([[p.ns, p.snapshot.id] | some p in points[volume_id]])
-	last := ordered[count(ordered) - 1]
-	some point in points[volume_id]
-	[point.ns, point.snapshot.id] == last
+# volume id -> its newest recovery point.
+newest_point := {point[0]: point |
+	some i, point in points
+	not points[i + 1][0] == point[0]
 }
 
 # Volumes with at least one copy; volumes without any are DR-EBS-001's concern.
 applicable contains volume.arn if {
 	some volume in input.primary.ec2.volumes
-	points[volume.id]
+	newest_point[volume.id]
 }
 
 deny contains finding if {
 	some volume in input.primary.ec2.volumes
-	point := newest_point(volume.id)
-	age := lib.seconds(input.now_ns - point.ns)
+	[_, ns, snapshot_id, snapshot, copy] := newest_point[volume.id]
+	age := lib.seconds(input.now_ns - ns)
 	age > input.objectives.rpo_seconds
 	finding := {
 		"resource": volume.arn,
 		"site": "primary",
 		"message": sprintf("Volume %s in primary region %s: the newest snapshot copied to standby region %s is %s (started %s), %s old, older than the %s RPO.", [
-			lib.label(volume), input.primary.region, input.standby.region, point.snapshot.id, point.snapshot.start_time,
+			lib.label(volume), input.primary.region, input.standby.region, snapshot_id, snapshot.start_time,
 			lib.duration(age), lib.duration(input.objectives.rpo_seconds),
 		]),
-		"related": [point.snapshot.arn, point.copy],
+		"related": [snapshot.arn, copy],
 	}
 }

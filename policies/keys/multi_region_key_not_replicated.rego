@@ -87,8 +87,16 @@ in_primary(r) if {
 
 in_primary(r) if not r.region
 
+# Whether the primary has a multi-Region key at all: without one no reference can name one, and
+# the references are not collected for nothing.
+primary_has_multi_region_key if {
+	some key in object.get(input.primary, ["kms", "keys"], [])
+	key.multi_region == true
+}
+
 # Key ARN -> the references to it.
 holders[key.arn] contains entry if {
+	primary_has_multi_region_key
 	some entry in refs
 	key := mrk_of(entry)
 }
