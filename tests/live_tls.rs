@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use support::moto::Moto;
 
 /// Runs `drready scan` against `moto` with `SSL_CERT_FILE=roots` and `env`: (exit code, report,
@@ -20,7 +18,7 @@ fn scan(
 ) -> (i32, serde_json::Value, String) {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_drready"))
+    let out = support::moto::drready_command()
         .args([
             "scan",
             "--primary-region",
@@ -32,24 +30,6 @@ fn scan(
         .args(["--format", &format!("json={}", report.display())])
         .env("SSL_CERT_FILE", roots)
         .env_remove("SSL_CERT_DIR")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/drready-test/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/drready-test/credentials",
-        )
-        .env("NO_COLOR", "1")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("DRREADY_CONFIG")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
         .envs(env.iter().copied())
         .current_dir(dir.path())
         .output()
@@ -93,13 +73,7 @@ fn a_scan_over_https_verifies_the_server_against_the_platform_roots() {
 
     // Trusting another authority only (of the same name, so the signature is what fails): every call is refused at the handshake, the sites cannot
     // be read (exit 3), and the output says why.
-    let other = tempfile::tempdir().unwrap();
-    let made = Command::new(support::moto::python())
-        .arg(support::moto::repo_root().join("scripts/tls_test_cert.py"))
-        .arg(other.path())
-        .status()
-        .expect("run tls_test_cert.py");
-    assert!(made.success());
+    let other = support::moto::tls_test_cert();
     let (code, _, text) = scan(&moto, &other.path().join("ca.pem"), &[]);
     assert_eq!(
         code, 3,

@@ -7,11 +7,10 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
+use common::sarif::validate;
 use drready::config::Config;
 use drready::policy::PolicySet;
 use drready::report::Report;
@@ -571,99 +570,5 @@ fn table_caps_the_blocking_findings() {
             blocking - cap
         )),
         "{t}"
-    );
-}
-
-// --- sarif-multitool (as tests/sarif.rs) ------------------------------------------------------
-
-const INSTALL: &str = "install it at the repository root with \
-    `npm install --no-save @microsoft/sarif-multitool`, or point SARIF_MULTITOOL at its binary";
-
-/// The multitool's native binary (npm's `.bin` wrapper passes arguments through a shell, which
-/// splits `Gh;Sarif`), or the wrapper with quoted arguments.
-fn multitool() -> (PathBuf, bool) {
-    let given = std::env::var_os("SARIF_MULTITOOL").map(PathBuf::from);
-    let path = given
-        .clone()
-        .unwrap_or_else(|| common::root().join("node_modules/.bin/sarif-multitool"));
-    assert!(
-        path.exists(),
-        "sarif-multitool not found at {}; {INSTALL}",
-        path.display()
-    );
-    let real = path.canonicalize().unwrap();
-    if real.file_name().is_some_and(|n| n == "bin.js") {
-        let platform = match std::env::consts::OS {
-            "macos" => "darwin",
-            "windows" => "win32",
-            os => os,
-        };
-        let exe = if cfg!(windows) {
-            "Sarif.Multitool.exe"
-        } else {
-            "Sarif.Multitool"
-        };
-        let native = real
-            .parent()
-            .and_then(Path::parent)
-            .map(|d| d.join(format!("sarif-multitool-{platform}")).join(exe));
-        if let Some(n) = native.filter(|n| n.is_file()) {
-            return (n, false);
-        }
-        return (path, true);
-    }
-    (path, false)
-}
-
-/// Validates with GitHub's ingestion rules; panics on any error or warning.
-fn validate(file: &Path) {
-    let (tool, via_shell) = multitool();
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("validation.sarif");
-    let args = [
-        "validate".to_string(),
-        "--rule-kind".into(),
-        "Gh;Sarif".into(),
-        "--output".into(),
-        out.display().to_string(),
-        file.display().to_string(),
-    ];
-    let args: Vec<String> = if via_shell {
-        args.iter()
-            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-            .collect()
-    } else {
-        args.to_vec()
-    };
-    let run = Command::new(&tool)
-        .args(&args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {INSTALL}", tool.display()));
-    let console = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert!(run.status.success(), "sarif-multitool failed:\n{console}");
-    let log: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let mut problems = Vec::new();
-    for run in log["runs"].as_array().unwrap() {
-        let rules = run["tool"]["driver"]["rules"].as_array();
-        for r in run["results"].as_array().into_iter().flatten() {
-            let default = r["ruleIndex"]
-                .as_u64()
-                .and_then(|i| rules?.get(i as usize))
-                .and_then(|rule| rule["defaultConfiguration"]["level"].as_str());
-            let level = r["level"].as_str().or(default).unwrap_or("warning");
-            if level == "error" || level == "warning" {
-                problems.push(format!("{level} {}: {}", r["ruleId"], r["message"]));
-            }
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "sarif-multitool --rule-kind Gh;Sarif on {}:\n{}\n{console}",
-        file.display(),
-        problems.join("\n")
     );
 }

@@ -1,6 +1,8 @@
 //! Shared helpers for tests that run the real `drready` binary.
 #![allow(dead_code)]
 
+pub mod sarif;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

@@ -74,17 +74,7 @@ impl Moto {
     /// Starts a server speaking HTTPS at `https://localhost:PORT`, with a certificate signed by a
     /// throwaway authority (`scripts/tls_test_cert.py`) whose PEM is `ca_pem()`.
     pub fn start_tls() -> Moto {
-        let certs = tempfile::tempdir().expect("temp dir");
-        let out = Command::new(python())
-            .arg(repo_root().join("scripts/tls_test_cert.py"))
-            .arg(certs.path())
-            .output()
-            .expect("run tls_test_cert.py");
-        assert!(
-            out.status.success(),
-            "tls_test_cert.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let certs = tls_test_cert();
         let mut moto = Moto::launch(Some(certs.path()));
         // The server has read its certificate once it answers; the authority moves next to the log.
         let ca = moto._dir.path().join("ca.pem");
@@ -233,6 +223,23 @@ fn http(port: u16, method: &str, path: &str) -> Option<u16> {
     text.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// A throwaway certificate authority and a server certificate it signed for `localhost` and
+/// 127.0.0.1 (`scripts/tls_test_cert.py`): `ca.pem`, `server.pem` and `server.key` in the folder.
+pub fn tls_test_cert() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(python())
+        .arg(repo_root().join("scripts/tls_test_cert.py"))
+        .arg(dir.path())
+        .output()
+        .expect("run tls_test_cert.py");
+    assert!(
+        out.status.success(),
+        "tls_test_cert.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
 /// A POST over HTTPS trusting `ca` (through the virtualenv's Python); the status code.
 fn https_post(endpoint: &str, ca: &Path, path: &str) -> Option<u16> {
     let script = "import ssl, sys, urllib.request as u\n\
@@ -278,12 +285,11 @@ pub fn fake_aws_env() {
     });
 }
 
-/// Runs the real `drready` binary from the repository root with dummy AWS credentials, isolated
-/// from the developer's AWS files and metadata: (exit code, stdout, stderr).
-pub fn drready(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drready"))
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
+/// The real `drready` binary with dummy AWS credentials, isolated from the developer's AWS files,
+/// metadata and proxy settings, run from the repository root; add arguments and environment.
+pub fn drready_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drready"));
+    cmd.env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent/drready-test/config")
@@ -296,10 +302,17 @@ pub fn drready(args: &[&str]) -> (i32, String, String) {
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("DRREADY_CONFIG")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("drready runs");
+        .env_remove("DRREADY_CONFIG");
+    for proxy in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        cmd.env_remove(proxy);
+    }
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// Runs the real `drready` binary as `drready_command` sets it up: (exit code, stdout, stderr).
+pub fn drready(args: &[&str]) -> (i32, String, String) {
+    let out = drready_command().args(args).output().expect("drready runs");
     (
         out.status.code().expect("exit code"),
         String::from_utf8_lossy(&out.stdout).into_owned(),
