@@ -296,27 +296,15 @@ fn recovery_points(out: &mut String, r: &Report, level: usize) {
          |---|---|---|---|---|---|---|---|---|",
         duration(r.objectives.rpo_seconds)
     );
-    let age = |a: Option<i64>| {
-        a.map_or_else(
-            || "none".to_string(),
-            |s| crate::report::table::fmt_age(Some(s)),
-        )
-    };
     for w in &r.recovery_points {
+        let [amis, ami_age, volumes, volume_age, databases, buckets] =
+            crate::report::text::recovery_point_cells(w);
         let _ = writeln!(
             out,
-            "| {} | {} | {}/{} | {} | {}/{} | {} | {} | {}/{} | {} |",
+            "| {} | {} | {amis} | {ami_age} | {volumes} | {volume_age} | {} | {buckets} | {} |",
             cell(&w.workload),
             cell(&w.tier),
-            w.images.copied,
-            w.images.primary,
-            age(w.images.newest_copy_age_seconds),
-            w.snapshots.copied,
-            w.snapshots.primary,
-            age(w.snapshots.newest_copy_age_seconds),
-            crate::report::text::database_points(&w.databases),
-            w.buckets_replicated_with_rtc,
-            w.buckets,
+            cell(&databases),
             match w.within_rpo {
                 Some(true) => "yes",
                 Some(false) => "**no**",

@@ -86,6 +86,22 @@ pub fn short_resource(arn: &str) -> &str {
         .unwrap_or(arn)
 }
 
+/// The recovery-point table's cells after workload and tier, for one workload, as plain text
+/// (Markdown and HTML escape and mark them up): AMIs copied, newest AMI copy, volumes copied,
+/// oldest volume point, databases copied, buckets with RTC.
+pub fn recovery_point_cells(w: &crate::evidence::RecoveryPoint) -> [String; 6] {
+    let age =
+        |a: Option<i64>| a.map_or_else(|| "none".to_string(), |s| super::table::fmt_age(Some(s)));
+    [
+        format!("{}/{}", w.images.copied, w.images.primary),
+        age(w.images.newest_copy_age_seconds),
+        format!("{}/{}", w.snapshots.copied, w.snapshots.primary),
+        age(w.snapshots.newest_copy_age_seconds),
+        database_points(&w.databases),
+        format!("{}/{}", w.buckets_replicated_with_rtc, w.buckets),
+    ]
+}
+
 /// A workload's databases in the recovery-point tables: `copied/primary`, how many copies are
 /// live (their lag is not in the inventory: unknown, never zero), and the age of the oldest
 /// newest snapshot copy; `-` without databases.

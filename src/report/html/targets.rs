@@ -9,8 +9,7 @@ use super::{
 };
 use crate::policy::RuleStatus;
 use crate::report::org::{Org, target_name};
-use crate::report::table::fmt_age;
-use crate::report::text::{database_points, duration};
+use crate::report::text::{duration, recovery_point_cells};
 use crate::report::{Report, SiteSummary};
 use crate::verdicts::{Blocking, WorkloadVerdict};
 use crate::vocab::Severity;
@@ -209,28 +208,20 @@ pub fn recovery_points(out: &mut String, org: &Org) {
                 ("Within RPO", false),
             ],
         );
-        let age = |a: Option<i64>| a.map_or_else(|| "none".to_string(), |s| fmt_age(Some(s)));
         for w in &r.recovery_points {
             let within = match w.within_rpo {
                 Some(true) => "<span class=\"badge good\">yes</span>",
                 Some(false) => "<span class=\"badge bad\">no</span>",
                 None => "<span class=\"badge na\">unknown</span>",
             };
+            let [amis, ami_age, volumes, volume_age, databases, buckets] =
+                recovery_point_cells(w).map(|c| esc(&c));
             let _ = writeln!(
                 out,
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"num\">{}/{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}/{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}/{}</td><td>{within}</td></tr>",
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"num\">{amis}</td><td class=\"num\">{ami_age}</td>\
+                 <td class=\"num\">{volumes}</td><td class=\"num\">{volume_age}</td><td>{databases}</td><td class=\"num\">{buckets}</td><td>{within}</td></tr>",
                 esc(&w.workload),
                 esc(&w.tier),
-                w.images.copied,
-                w.images.primary,
-                age(w.images.newest_copy_age_seconds),
-                w.snapshots.copied,
-                w.snapshots.primary,
-                age(w.snapshots.newest_copy_age_seconds),
-                esc(&database_points(&w.databases)),
-                w.buckets_replicated_with_rtc,
-                w.buckets,
             );
         }
         table_close(out);
