@@ -58,13 +58,7 @@ pub fn score_bars(id: &str, title: &str, items: &[(String, Option<f64>)]) -> Str
     }
     for (i, (label, value)) in items.iter().enumerate() {
         let y = top + row * i as f64;
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            left - 10.0,
-            y + row / 2.0 + 4.0,
-            esc(&fit(label, 26))
-        );
+        row_label(&mut out, left, y, row, label);
         let w = value.map_or(plot, |v| plot * v.clamp(0.0, 100.0) / 100.0);
         let class = match value {
             Some(_) => score_class(*value),
@@ -237,13 +231,7 @@ pub fn recovery_ages(
     );
     for (i, (label, age, within)) in items.iter().enumerate() {
         let y = top + row * i as f64;
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            left - 10.0,
-            y + row / 2.0 + 4.0,
-            esc(&fit(label, 26))
-        );
+        row_label(&mut out, left, y, row, label);
         match age {
             Some(a) => {
                 let w = (plot * (*a).max(0) as f64 / scale).max(2.0);
@@ -297,6 +285,17 @@ fn no_age(within: Option<bool>) -> &'static str {
         Some(true) => "live copies only (lag unknown)",
         None => "nothing to copy",
     }
+}
+
+/// The label of a horizontal bar, right-aligned before the plot and centred on its row.
+fn row_label(out: &mut String, left: f64, y: f64, row: f64, label: &str) {
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+        left - 10.0,
+        y + row / 2.0 + 4.0,
+        esc(&fit(label, 26))
+    );
 }
 
 #[cfg(test)]
