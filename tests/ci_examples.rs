@@ -34,6 +34,14 @@ fn uses<'a>(steps: &'a [Yaml], prefix: &str) -> &'a Yaml {
         .unwrap_or_else(|| panic!("no step uses {prefix}"))
 }
 
+/// The first step whose `run` script contains `needle`.
+fn step_running<'a>(steps: &'a [Yaml], needle: &str) -> &'a Yaml {
+    steps
+        .iter()
+        .find(|st| st["run"].as_str().is_some_and(|r| r.contains(needle)))
+        .unwrap_or_else(|| panic!("no step runs `{needle}`"))
+}
+
 /// Every `run` script (GitHub) or `script` line (GitLab) in a job.
 fn scripts(job: &Yaml) -> Vec<String> {
     let mut out = Vec::new();
@@ -297,14 +305,7 @@ fn the_action_is_consistent() {
     }
     let upload = uses(steps, "github/codeql-action/upload-sarif@");
     assert!(upload["if"].as_str().unwrap().contains("always()"));
-    let summary = steps
-        .iter()
-        .find(|st| {
-            st["run"]
-                .as_str()
-                .is_some_and(|r| r.contains("GITHUB_STEP_SUMMARY"))
-        })
-        .expect("a job summary step");
+    let summary = step_running(steps, "GITHUB_STEP_SUMMARY");
     assert!(summary["if"].as_str().unwrap().contains("always()"));
     let last = steps.last().unwrap();
     assert!(last["run"].as_str().unwrap().contains("exit \"$CODE\""));
@@ -668,14 +669,7 @@ fn github_matrix_workflow() {
     let sarif = uses(merge_steps, "github/codeql-action/upload-sarif@");
     assert_eq!(sarif["with"]["sarif_file"].as_str(), Some("drready.sarif"));
     assert!(sarif["if"].as_str().unwrap().contains("always()"));
-    let summary = merge_steps
-        .iter()
-        .find(|st| {
-            st["run"]
-                .as_str()
-                .is_some_and(|r| r.contains("drready.md >> \"$GITHUB_STEP_SUMMARY\""))
-        })
-        .expect("the Markdown report in the job summary");
+    let summary = step_running(merge_steps, "drready.md >> \"$GITHUB_STEP_SUMMARY\"");
     assert!(summary["if"].as_str().unwrap().contains("always()"));
     let last = merge_steps.last().unwrap();
     assert_eq!(last["run"].as_str(), Some("exit \"$CODE\""));
