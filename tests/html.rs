@@ -44,6 +44,19 @@ fn json_report(dir: &Path, name: &str) -> PathBuf {
     path
 }
 
+/// The body of the table with `id` in `html`, and its data rows (those starting with a row header).
+fn table_rows<'a>(html: &'a str, id: &str) -> (&'a str, Vec<&'a str>) {
+    let table = html
+        .split(&format!("<table id=\"{id}\">"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no table {id}"))
+        .split("</table>")
+        .next()
+        .unwrap();
+    let rows = table.lines().filter(|l| l.starts_with("<tr><th")).collect();
+    (table, rows)
+}
+
 #[test]
 fn html_example() {
     let (code, html) = evaluate_html("example", &[]);
@@ -103,14 +116,7 @@ fn previous_reports_add_the_score_over_time_chart_and_its_table() {
         "{html}"
     );
     assert!(html.contains("<a href=\"#trend\">Score over time</a>"));
-    let table = html
-        .split("<table id=\"trend-table\">")
-        .nth(1)
-        .unwrap()
-        .split("</table>")
-        .next()
-        .unwrap();
-    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("<tr><th")).collect();
+    let (table, rows) = table_rows(&html, "trend-table");
     assert_eq!(rows.len(), 2, "{table}");
     assert!(
         rows[0].ends_with("<td class=\"num\">100.0</td></tr>"),
@@ -148,14 +154,7 @@ fn an_organisation_of_two_targets_is_a_grid_worst_first_with_a_target_filter() {
     ])
     .unwrap();
     let html = drready::report::html::render(&org, &[]).unwrap();
-    let grid = html
-        .split("<table id=\"grid\">")
-        .nth(1)
-        .unwrap()
-        .split("</table>")
-        .next()
-        .unwrap();
-    let rows: Vec<&str> = grid.lines().filter(|l| l.starts_with("<tr><th")).collect();
+    let (grid, rows) = table_rows(&html, "grid");
     assert_eq!(rows.len(), 2, "{grid}");
     assert!(
         rows[0].starts_with("<tr><th scope=\"row\">core</th>"),
