@@ -164,10 +164,11 @@ impl ResourceGaps {
 
 /// Evaluates all rules; rules whose inputs were not collected are `Unknown` without evaluation.
 ///
-/// `make_input` builds the input document; each evaluation thread builds its own. regorus values
-/// are reference-counted trees, and two threads reading one shared tree keep bumping the same
-/// counters: measured on 2 cores, that contention made two threads no faster than one, while
-/// one input per thread halved the time of the rules (docs/performance.md).
+/// `make_input` builds the input document, once. Each rule thread gets its own copy of the
+/// document's top levels (the root, the sites, the collections and lookup maps) and shares
+/// everything below (the resources): the interpreter bumps the reference counts of the values on
+/// its path on every `input.…` access, and two threads bumping the same counters were measured no
+/// faster than one (docs/performance.md).
 pub fn evaluate(
     set: &PolicySet,
     snapshot: &Snapshot,
@@ -207,17 +208,23 @@ pub fn evaluate(
         .map_or(1, |n| n.get())
         .min(to_run.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let start = std::time::Instant::now();
+    let input = make_input()?;
+    tracing::debug!(
+        ms = format_args!("{:.1}", start.elapsed().as_secs_f64() * 1e3),
+        "policy input built"
+    );
     let evaluated: Vec<Result<Vec<(usize, RuleResult)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let mut engine = set.engine();
-                let (next, to_run) = (&next, &to_run);
+                let (next, to_run, input) = (&next, &to_run, &input);
                 scope.spawn(move || -> Result<Vec<(usize, RuleResult)>> {
                     let start = std::time::Instant::now();
-                    engine.set_input(make_input()?);
+                    engine.set_input(super::input::thread_copy(input));
                     tracing::debug!(
                         ms = format_args!("{:.1}", start.elapsed().as_secs_f64() * 1e3),
-                        "policy input built"
+                        "policy input copied for a rule thread"
                     );
                     let mut done = Vec::new();
                     loop {
