@@ -61,6 +61,8 @@ pub struct Moto {
     _dir: tempfile::TempDir,
     /// The certificate authority of an HTTPS server (`start_tls`).
     ca: Option<PathBuf>,
+    /// The certificates of an HTTPS server, kept as long as the server runs.
+    _certs: Option<tempfile::TempDir>,
     pub port: u16,
     pub endpoint: String,
 }
@@ -76,10 +78,10 @@ impl Moto {
     pub fn start_tls() -> Moto {
         let certs = tls_test_cert();
         let mut moto = Moto::launch(Some(certs.path()));
-        // The server has read its certificate once it answers; the authority moves next to the log.
-        let ca = moto._dir.path().join("ca.pem");
-        std::fs::copy(certs.path().join("ca.pem"), &ca).expect("copy the CA");
-        moto.ca = Some(ca);
+        // Readiness is a TCP connect, and werkzeug listens before it loads its certificate: the
+        // files must outlive the start (deleting them here made the server fail under load).
+        moto.ca = Some(certs.path().join("ca.pem"));
+        moto._certs = Some(certs);
         moto
     }
 
@@ -121,6 +123,7 @@ impl Moto {
             log,
             _dir: dir,
             ca: None,
+            _certs: None,
             port,
             endpoint: match tls {
                 None => format!("http://127.0.0.1:{port}"),
