@@ -343,6 +343,43 @@ fn broken_policies_fail_with_file_line_and_rule() {
 }
 
 #[test]
+fn applicable_must_be_resource_keys() {
+    let text = format!(
+        "package drready.rules.numkeys\n{GOOD_META}\napplicable contains 7\ndeny contains 1 if false\n"
+    );
+    let dir = policy_dir(&[("numkeys.rego", &text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "numkeys.rego:2: rule X-T-001: `applicable` must hold resource keys (strings), found 7"
+        ),
+        "{err}"
+    );
+
+    // A complete rule holding an object instead of a set of keys.
+    let text = format!(
+        "package drready.rules.objkeys\n{GOOD_META}\napplicable := {{\"a\": 1}}\ndeny contains 1 if false\n"
+    );
+    let dir = policy_dir(&[("objkeys.rego", &text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("objkeys.rego:2: rule X-T-001: `applicable` must be a set of resource keys (strings), got an object"),
+        "{err}"
+    );
+
+    // Strings are resource keys: judged, nothing found, so the rule passes.
+    let text = format!(
+        "package drready.rules.strkeys\n{GOOD_META}\napplicable contains \"k\"\ndeny contains 1 if false\n"
+    );
+    let dir = policy_dir(&[("strkeys.rego", &text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("applicable"), "{err}");
+}
+
+#[test]
 fn malformed_findings_are_policy_errors() {
     let text = format!(
         "package drready.rules.malformed\n{GOOD_META}\napplicable contains \"a\"\ndeny contains {{\"message\": \"no resource\"}}\n"

@@ -299,47 +299,58 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
                 .map(|r| r.bindings.clone())
                 .unwrap_or(Value::Undefined);
             let first = |name: &str| bindings[name][0].clone();
-            (
-                to_json("applicable", &first("applicable"))?,
-                to_json("deny", &first("deny"))?,
-            )
+            (first("applicable"), to_json("deny", &first("deny"))?)
         }
         Err(e) if e.to_string().contains("exceeded time limit") => {
             return Err(failure("applicable` and `deny", e));
         }
         // Evaluate them one at a time to name the one that fails.
         Err(_) => {
-            let mut eval = |name: &str| -> Result<serde_json::Value> {
-                let v = engine
+            let mut eval = |name: &str| -> Result<Value> {
+                engine
                     .eval_rule(format!("{pkg}.{name}"))
-                    .map_err(|e| failure(name, e))?;
-                to_json(name, &v)
+                    .map_err(|e| failure(name, e))
             };
-            (eval("applicable")?, eval("deny")?)
+            (eval("applicable")?, to_json("deny", &eval("deny")?)?)
         }
     };
 
-    let Some(items) = applicable_v.as_array() else {
-        return Err(Error::Policy(format!(
-            "{at}: `applicable` must be a set of resource keys (strings), got {}",
-            kind(&applicable_v)
-        ))
-        .into());
-    };
-    let mut applicable = BTreeSet::new();
-    for item in items {
-        match item.as_str() {
-            Some(s) => {
-                applicable.insert(s.to_string());
+    // Read straight from the regorus value: `applicable` can hold every resource of a kind, and
+    // a detour through `serde_json` would copy each key twice.
+    let applicable = match &applicable_v {
+        Value::Undefined => BTreeSet::new(),
+        // An array from the query; a set when evaluated alone (the fallback above).
+        Value::Array(_) | Value::Set(_) => {
+            let items: Vec<&Value> = match &applicable_v {
+                Value::Array(a) => a.iter().collect(),
+                Value::Set(s) => s.iter().collect(),
+                _ => Vec::new(),
+            };
+            let mut applicable = BTreeSet::new();
+            for item in items {
+                match item {
+                    Value::String(s) => {
+                        applicable.insert(s.to_string());
+                    }
+                    other => {
+                        return Err(Error::Policy(format!(
+                            "{at}: `applicable` must hold resource keys (strings), found {}",
+                            to_json("applicable", other)?
+                        ))
+                        .into());
+                    }
+                }
             }
-            None => {
-                return Err(Error::Policy(format!(
-                    "{at}: `applicable` must hold resource keys (strings), found {item}"
-                ))
-                .into());
-            }
+            applicable
         }
-    }
+        other => {
+            return Err(Error::Policy(format!(
+                "{at}: `applicable` must be a set of resource keys (strings), got {}",
+                kind(&to_json("applicable", other)?)
+            ))
+            .into());
+        }
+    };
 
     let Some(items) = deny_v.as_array() else {
         return Err(Error::Policy(format!(
