@@ -165,10 +165,10 @@ impl ResourceGaps {
 /// Evaluates all rules; rules whose inputs were not collected are `Unknown` without evaluation.
 ///
 /// `make_input` builds the input document, once. Each rule thread gets its own copy of the
-/// document's top levels (the root, the sites, the collections and lookup maps) and shares
-/// everything below (the resources): the interpreter bumps the reference counts of the values on
-/// its path on every `input.…` access, and two threads bumping the same counters were measured no
-/// faster than one (docs/performance.md).
+/// document's top levels (`input::thread_copy`: the root, the sites, the services, the site
+/// indexes) and shares everything below (collections, lookup maps, resources): the interpreter
+/// bumps the reference counts of the values on its path on every `input.…` access, and two
+/// threads bumping the same counters were measured no faster than one (docs/performance.md).
 pub fn evaluate(
     set: &PolicySet,
     snapshot: &Snapshot,
@@ -317,32 +317,11 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
 
     // Read straight from the regorus value: `applicable` can hold every resource of a kind, and
     // a detour through `serde_json` would copy each key twice.
-    let applicable = match &applicable_v {
-        Value::Undefined => BTreeSet::new(),
+    let items: Vec<&Value> = match &applicable_v {
+        Value::Undefined => Vec::new(),
         // An array from the query; a set when evaluated alone (the fallback above).
-        Value::Array(_) | Value::Set(_) => {
-            let items: Vec<&Value> = match &applicable_v {
-                Value::Array(a) => a.iter().collect(),
-                Value::Set(s) => s.iter().collect(),
-                _ => Vec::new(),
-            };
-            let mut applicable = BTreeSet::new();
-            for item in items {
-                match item {
-                    Value::String(s) => {
-                        applicable.insert(s.to_string());
-                    }
-                    other => {
-                        return Err(Error::Policy(format!(
-                            "{at}: `applicable` must hold resource keys (strings), found {}",
-                            to_json("applicable", other)?
-                        ))
-                        .into());
-                    }
-                }
-            }
-            applicable
-        }
+        Value::Array(a) => a.iter().collect(),
+        Value::Set(s) => s.iter().collect(),
         other => {
             return Err(Error::Policy(format!(
                 "{at}: `applicable` must be a set of resource keys (strings), got {}",
@@ -351,6 +330,17 @@ fn run_rule(engine: &mut regorus::Engine, rule: &Arc<RuleMeta>) -> Result<RuleRe
             .into());
         }
     };
+    let mut applicable = BTreeSet::new();
+    for item in items {
+        let Value::String(s) = item else {
+            return Err(Error::Policy(format!(
+                "{at}: `applicable` must hold resource keys (strings), found {}",
+                to_json("applicable", item)?
+            ))
+            .into());
+        };
+        applicable.insert(s.to_string());
+    }
 
     let Some(items) = deny_v.as_array() else {
         return Err(Error::Policy(format!(

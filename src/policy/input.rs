@@ -151,6 +151,24 @@ fn site_index(strings: &mut Interner, site: &Site, site_v: &Value) -> Value {
     ])
 }
 
+/// The primary half of the input: the site and its lookup maps, with each volume's newest
+/// standby copy.
+fn primary_part(
+    snapshot: &Snapshot,
+    volume_copies: &BTreeMap<String, VolumeCopy>,
+) -> Result<(Value, Value)> {
+    let strings = &mut Interner::default();
+    let primary = site_value(strings, &snapshot.primary)?;
+    let mut primary_index = site_index(strings, &snapshot.primary, &primary);
+    if let Ok(obj) = primary_index.as_object_mut() {
+        obj.insert(
+            key("standby_copy_of_volume"),
+            to_value(strings, volume_copies)?,
+        );
+    }
+    Ok((primary, primary_index))
+}
+
 /// The standby half of the input: the site, its lookup maps and the pairing (with `standby_of`,
 /// `primary_of` and the pairs grouped by kind).
 fn standby_part(snapshot: &Snapshot, parity: &Parity) -> Result<(Value, Value, Value)> {
@@ -202,18 +220,7 @@ fn standby_part(snapshot: &Snapshot, parity: &Parity) -> Result<(Value, Value, V
 pub fn build(snapshot: &Snapshot, parity: &Parity, ctx: InputContext<'_>) -> Result<Value> {
     let (primary_part, standby_part) = std::thread::scope(|scope| {
         let standby = scope.spawn(|| standby_part(snapshot, parity));
-        let strings = &mut Interner::default();
-        let primary = (|| -> Result<(Value, Value)> {
-            let primary = site_value(strings, &snapshot.primary)?;
-            let mut primary_index = site_index(strings, &snapshot.primary, &primary);
-            if let Ok(obj) = primary_index.as_object_mut() {
-                obj.insert(
-                    key("standby_copy_of_volume"),
-                    to_value(strings, ctx.volume_copies)?,
-                );
-            }
-            Ok((primary, primary_index))
-        })();
+        let primary = primary_part(snapshot, ctx.volume_copies);
         let standby = standby
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("building the policy input panicked")));
