@@ -29,53 +29,56 @@ metadata := {
 	],
 }
 
-# The subnets of a version that exist in the standby with a known VPC.
-net_subnets(version) := [subnet |
-	some id in object.get(version, "subnet_ids", [])
-	subnet := input.index.standby.subnets[id]
-	lib.is_set(subnet.vpc_id)
-]
-
-# The security groups of a version that exist in the standby with a known VPC.
-net_groups(version) := [group |
-	some id in object.get(version, "security_group_ids", [])
-	group := input.index.standby.security_groups[id]
-	lib.is_set(group.vpc_id)
-]
-
-# Groups whose VPC holds none of the version's subnets. The groups of all network interfaces are
-# listed together, so a group is only wrong when no subnet of the version is in its VPC.
-net_stray_groups(version) := [group |
-	vpcs := {subnet.vpc_id | some subnet in net_subnets(version)}
-	some group in net_groups(version)
-	not group.vpc_id in vpcs
+# Each standby template whose launching version (that of lib.launch_version: the default version,
+# else the latest) names subnets and security groups that exist in the standby with a known VPC
+# (lib.is_set: a non-empty string), with that version, those subnets and those groups. Written out
+# in one comprehension rather than with helper functions: regorus spends on every function call
+# about what it spends on visiting an element, and this runs for every standby template.
+net_judged := [{"template": template, "version": version, "subnets": subnets, "groups": groups} |
+	some template in input.standby.ec2.launch_templates
+	version := [v |
+		some key in ["default_version", "latest_version"]
+		v := template[key]
+		is_object(v)
+	][0]
+	subnets := [subnet |
+		some id in version.subnet_ids
+		subnet := input.index.standby.subnets[id]
+		is_string(subnet.vpc_id)
+		subnet.vpc_id != ""
+	]
+	subnets != []
+	groups := [group |
+		some id in version.security_group_ids
+		group := input.index.standby.security_groups[id]
+		is_string(group.vpc_id)
+		group.vpc_id != ""
+	]
+	groups != []
 ]
 
 # The ARNs of resources, sorted, each once.
 net_arns(resources) := sort({r.arn | some r in resources; lib.is_set(r.arn)})
 
-applicable contains template.arn if {
-	some template in input.standby.ec2.launch_templates
-	version := lib.launch_version(template)
-	count(net_subnets(version)) > 0
-	count(net_groups(version)) > 0
-}
+applicable contains judged.template.arn if some judged in net_judged
 
+# Groups whose VPC holds none of the version's subnets are strays. The groups of all network
+# interfaces are listed together, so a group is only wrong when no subnet of the version is in
+# its VPC.
 deny contains finding if {
-	some template in input.standby.ec2.launch_templates
-	version := lib.launch_version(template)
-	subnets := net_subnets(version)
-	count(subnets) > 0
-	strays := net_stray_groups(version)
-	count(strays) > 0
+	some judged in net_judged
+	vpcs := {subnet.vpc_id | some subnet in judged.subnets}
+	strays := [group | some group in judged.groups; not group.vpc_id in vpcs]
+	strays != []
+	template := judged.template
 	finding := {
 		"resource": template.arn,
 		"site": "standby",
 		"message": sprintf("Standby launch template %s in %s: version %v launches into subnet %s but uses security group %s; a security group only attaches to interfaces of its own VPC, so every launch fails (security group and subnet belong to different networks).", [
-			lib.label(template), input.standby.region, version.version_number,
-			concat(", ", sort({sprintf("%s of %s", [s.id, s.vpc_id]) | some s in subnets})),
+			lib.label(template), input.standby.region, judged.version.version_number,
+			concat(", ", sort({sprintf("%s of %s", [s.id, s.vpc_id]) | some s in judged.subnets})),
 			concat(", ", sort({sprintf("%s of %s", [lib.label(g), g.vpc_id]) | some g in strays})),
 		]),
-		"related": net_arns(array.concat(subnets, strays)),
+		"related": net_arns(array.concat(judged.subnets, strays)),
 	}
 }
