@@ -33,40 +33,46 @@ metadata := {
 # standby copy ARN]: completed primary snapshots with a completed standby copy, sorted, so the
 # newest point of a volume is the last of its run (equal start times broken by snapshot id).
 # One sort instead of grouping by volume: grouping costs the interpreter several times more.
-points := sort([[volume_id, time.parse_rfc3339_ns(snapshot.start_time), snapshot.id, snapshot, copy.arn] |
+# The copy (lib.twin_of, written out) is looked up first: map lookups cost less than builtin
+# calls, and most snapshots are dropped there. volume_id and start_time are strings when present
+# (the snapshot model), so they are not tested with is_string.
+points := sort([[snapshot.volume_id, time.parse_rfc3339_ns(snapshot.start_time), snapshot.id, snapshot, copy.arn] |
 	some snapshot in input.primary.ec2.snapshots
 	snapshot.state == "completed"
-	volume_id := snapshot.volume_id
-	is_string(volume_id)
-	is_string(snapshot.start_time)
-	copy := lib.twin_of(snapshot.arn)
+	copy := input.index.standby.by_arn[input.parity.standby_of[snapshot.arn]]
 	copy.state == "completed"
 ])
 
-# volume id -> its newest recovery point.
+# volume id -> its newest recovery point. (The list in a local variable: regorus resolves a
+# local faster than a rule on every access.)
 newest_point := {point[0]: point |
-	some i, point in points
-	not points[i + 1][0] == point[0]
+	sorted := points
+	some i, point in sorted
+	not sorted[i + 1][0] == point[0]
 }
 
 # Volumes with at least one copy; volumes without any are DR-EBS-001's concern.
 applicable contains volume.arn if {
+	newest := newest_point
 	some volume in input.primary.ec2.volumes
-	newest_point[volume.id]
+	newest[volume.id]
 }
 
 deny contains finding if {
+	newest := newest_point
+	rpo := input.objectives.rpo_seconds
 	some volume in input.primary.ec2.volumes
-	[_, ns, snapshot_id, snapshot, copy] := newest_point[volume.id]
-	age := lib.seconds(input.now_ns - ns)
-	age > input.objectives.rpo_seconds
+	point := newest[volume.id]
+	age := floor((input.now_ns - point[1]) / 1000000000) # lib.seconds, written out
+	age > rpo
+	snapshot := point[3]
 	finding := {
 		"resource": volume.arn,
 		"site": "primary",
 		"message": sprintf("Volume %s in primary region %s: the newest snapshot copied to standby region %s is %s (started %s), %s old, older than the %s RPO.", [
-			lib.label(volume), input.primary.region, input.standby.region, snapshot_id, snapshot.start_time,
-			lib.duration(age), lib.duration(input.objectives.rpo_seconds),
+			lib.label(volume), input.primary.region, input.standby.region, point[2], snapshot.start_time,
+			lib.duration(age), lib.duration(rpo),
 		]),
-		"related": [snapshot.arn, copy],
+		"related": [snapshot.arn, point[4]],
 	}
 }
