@@ -33,36 +33,82 @@ index_name := {"vpc": "vpcs", "subnet": "subnets", "security_group": "security_g
 
 kind_label := {"vpc": "VPC", "subnet": "Subnet", "security_group": "Security group"}
 
+# The live primary instances (lib.live, written out: a function call per instance costs about
+# as much as visiting it, and the three uses below would call it three times).
+live_instances := [instance |
+	gone := lib.gone_states
+	some instance in input.primary.ec2.instances
+	not instance.state in gone
+]
+
+# The version of each primary launch template that launches (lib.launch_version, written out:
+# the default version, else the latest), once per template for the two uses below.
+launch_versions := [{"arn": template.arn, "version": version} |
+	some template in input.primary.ec2.launch_templates
+	version := [v |
+		some key in ["default_version", "latest_version"]
+		v := template[key]
+		is_object(v)
+	][0]
+]
+
+# The ids each kind of network resource is named by: directly by live instances and launching
+# template versions, and, for VPCs, also as the VPC of a named subnet or security group. Plain sets
+# of ids, for applicable and for finding the resources without a twin; which instances and
+# templates use a resource (named_by, used) is only computed when deny needs it for a finding.
+# An instance's vpc_id and subnet_id, a subnet's and a group's vpc_id are strings or absent (the
+# snapshot model), so a set one (lib.is_set) is one that is not "".
+named_subnets := {id | some instance in live_instances; id := instance.subnet_id; id != ""} | {id |
+	some launch in launch_versions
+	some id in launch.version.subnet_ids
+}
+
+named_groups := {id | some instance in live_instances; some id in object.get(instance, "security_group_ids", [])} | {id |
+	some launch in launch_versions
+	some id in launch.version.security_group_ids
+}
+
+used_ids := {
+	"vpc": {id | some instance in live_instances; id := instance.vpc_id; id != ""} | {vpc_id |
+		some id in named_subnets
+		vpc_id := input.index.primary.subnets[id].vpc_id
+		vpc_id != ""
+	} | {vpc_id |
+		some id in named_groups
+		vpc_id := input.index.primary.security_groups[id].vpc_id
+		vpc_id != ""
+	},
+	"subnet": named_subnets,
+	"security_group": named_groups,
+}
+
 # kind -> id -> ARNs of the primary instances and launch templates that name it directly.
 named_by.vpc[id] contains instance.arn if {
-	some instance in input.primary.ec2.instances
-	lib.live(instance)
+	some instance in live_instances
 	id := instance.vpc_id
-	lib.is_set(id)
+	id != ""
 }
 
 named_by.subnet[id] contains instance.arn if {
-	some instance in input.primary.ec2.instances
-	lib.live(instance)
+	some instance in live_instances
 	id := instance.subnet_id
-	lib.is_set(id)
+	id != ""
 }
 
 named_by.security_group[id] contains instance.arn if {
-	some instance in input.primary.ec2.instances
-	lib.live(instance)
+	some instance in live_instances
 	some id in object.get(instance, "security_group_ids", [])
 }
 
-# Launch templates use what the version that launches names (lib.launch_version).
-named_by.security_group[id] contains template.arn if {
-	some template in input.primary.ec2.launch_templates
-	some id in lib.launch_version(template).security_group_ids
+# Launch templates use what the version that launches names.
+named_by.security_group[id] contains launch.arn if {
+	some launch in launch_versions
+	some id in launch.version.security_group_ids
 }
 
-named_by.subnet[id] contains template.arn if {
-	some template in input.primary.ec2.launch_templates
-	some id in lib.launch_version(template).subnet_ids
+named_by.subnet[id] contains launch.arn if {
+	some launch in launch_versions
+	some id in launch.version.subnet_ids
 }
 
 # kind -> id -> ARNs of the primary instances and launch templates that use it.
@@ -90,19 +136,23 @@ derived_vpc[vpc_id] contains user if {
 	some user in users
 }
 
-# Used resources the primary inventory knows; unknown ids are not judged.
-resources contains [kind, resource] if {
-	some kind, by_id in used
-	some id, _ in by_id
+# Used resources the primary inventory knows, kind -> id -> resource; unknown ids are not judged.
+# (Keyed by strings rather than a set of [kind, resource]: comparing whole resources costs.)
+resources := {kind: {id: resource |
+	some id in ids
 	resource := input.index.primary[index_name[kind]][id]
+} |
+	some kind, ids in used_ids
 }
 
 applicable contains resource.arn if {
-	some [_, resource] in resources
+	some by_id in resources
+	some resource in by_id
 }
 
 deny contains finding if {
-	some [kind, resource] in resources
+	some kind, by_id in resources
+	some resource in by_id
 	not input.parity.standby_of[resource.arn]
 	users := used[kind][resource.id]
 	finding := {
