@@ -47,10 +47,10 @@ principals(statement) := {"*"} if {
 	some value in lib.as_list(values)
 }
 
-# Trusted principals of a role, with accounts (and, for the primary, names rewritten for the standby
-# with lib.rewrite) normalized.
-trusted(role, own_account, other_account, rewrite) := {normalize_principal(principal, own_account, other_account, rewrite) |
-	some statement in lib.statements(object.get(role, "trust_policy", {}))
+# Trusted principals of a trust policy, with accounts (and, for the primary, names rewritten for the
+# standby with lib.rewrite) normalized.
+trusted(policy, own_account, other_account, rewrite) := {normalize_principal(principal, own_account, other_account, rewrite) |
+	some statement in lib.statements(policy)
 	object.get(statement, "Effect", "Allow") == "Allow"
 	some principal in principals(statement)
 }
@@ -64,28 +64,32 @@ rewritten_if(text, rewrite) := text if {
 	rewrite == false
 } else := lib.rewrite(text)
 
-# [label, only in the primary, only in the standby] for each attribute that differs.
-role_differences(pair, primary_role, standby_role) := [d |
-	some d in array.concat(
-		[[label_of[drift.attribute], {v | some v in drift.primary} - {v | some v in drift.standby}, {v | some v in drift.standby} - {v | some v in drift.primary}] |
-			some drift in object.get(pair, "drift", [])
-			label_of[drift.attribute]
-		],
-		[
-			set_difference("inline policy actions", inline_actions(primary_role), inline_actions(standby_role)),
-			set_difference(
-				"trusted principals",
-				trusted(primary_role, input.primary.account, input.standby.account, true),
-				trusted(standby_role, input.standby.account, input.primary.account, false),
-			),
-		],
-	)
-	count(d[1]) + count(d[2]) > 0
-]
+# The pairs judged, by their index in input.parity.by_kind.role: the primary role is not
+# service-linked and the standby role is in the snapshot.
+judged[i] := pair if {
+	some i, pair in input.parity.by_kind.role
+	primary_role := input.index.primary.by_arn[pair.primary]
+	not startswith(primary_role.path, "/aws-service-role/") # service_linked, without a call
+	input.index.standby.by_arn[pair.standby]
+}
+
+# The trust policies of the judged roles of each site ("primary", "standby"), each once: most
+# roles share a few trust policies, and normalizing one (lib.rewrite) takes a dozen calls.
+trust_policies[site] := {role.trust_policy |
+	some pair in judged
+	role := by_arn[pair[site]]
+} if {
+	some site in ["primary", "standby"]
+	by_arn := input.index[site].by_arn
+}
+
+# Trusted principals of each of those trust policies, normalized (see trusted), by site and policy.
+trusted_by_policy[site][policy] := trusted(policy, input[site].account, input[other].account, site == "primary") if {
+	some site, other in {"primary": "standby", "standby": "primary"}
+	some policy in trust_policies[site]
+}
 
 label_of := {"attached_policy_arns": "attached managed policies", "inline_policy_names": "inline policies"}
-
-set_difference(label, a, b) := [label, a - b, b - a]
 
 applicable contains pair.primary if {
 	some pair in input.parity.by_kind.role
@@ -94,12 +98,47 @@ applicable contains pair.primary if {
 }
 
 deny contains finding if {
-	some pair in input.parity.by_kind.role
+	some pair in judged
 	primary_role := input.index.primary.by_arn[pair.primary]
-	not service_linked(primary_role)
 	standby_role := input.index.standby.by_arn[pair.standby]
-	diffs := role_differences(pair, primary_role, standby_role)
-	count(diffs) > 0
+
+	# [label, only in the primary, only in the standby] for each attribute that differs
+	drift_diffs := [d |
+		some drift in object.get(pair, "drift", [])
+		label_of[drift.attribute]
+		d := [label_of[drift.attribute], {v | some v in drift.primary} - {v | some v in drift.standby}, {v | some v in drift.standby} - {v | some v in drift.primary}]
+		count(d[1]) + count(d[2]) > 0
+	]
+
+	# What decides a role's inline policy actions, as written: [effect, "Action" or "NotAction",
+	# its value] for each statement (lib.statements written out: Statement as a list). Roles with
+	# equal entries have equal inline_actions; only when the entries differ are the actions
+	# listed (lowered and formatted) with inline_actions. (statement_lists is bound first because
+	# regorus indexes a literal more slowly than a variable.)
+	action_entries := {site: {[object.get(statement, "Effect", "Allow"), key, statement[key]] |
+		some policy in role.inline_policies
+		statements := policy.document.Statement
+		statement_lists := {"array": statements, "object": [statements]}
+		some statement in statement_lists[type_name(statements)]
+		some key in ["Action", "NotAction"]
+	} |
+		some site, role in {"primary": primary_role, "standby": standby_role}
+	}
+	action_diffs := [["inline policy actions", primary_actions - standby_actions, standby_actions - primary_actions] |
+		action_entries.primary != action_entries.standby
+		primary_actions := inline_actions(primary_role)
+		standby_actions := inline_actions(standby_role)
+		primary_actions != standby_actions
+	]
+
+	# a role without a trust policy trusts no one
+	primary_trusted := {principal | some principal in trusted_by_policy.primary[primary_role.trust_policy]}
+	standby_trusted := {principal | some principal in trusted_by_policy.standby[standby_role.trust_policy]}
+	trust_diffs := [["trusted principals", primary_trusted - standby_trusted, standby_trusted - primary_trusted] |
+		primary_trusted != standby_trusted
+	]
+	[drift_diffs, action_diffs, trust_diffs] != [[], [], []]
+	diffs := array.concat(array.concat(drift_diffs, action_diffs), trust_diffs)
 	finding := {
 		"resource": pair.primary,
 		"site": "primary",
