@@ -31,25 +31,25 @@ metadata := {
 
 # Every standby launch template (the version that launches) and live-or-stopped standby instance
 # that names an instance profile, with the profile reference (lib.profile_ref: an ARN wins over a
-# name). This rule, not DR-EC2-004, reports a template's missing instance profile.
+# name). This rule, not DR-EC2-004, reports a template's missing instance profile. The resource is
+# kept for its label, made (lib.label) only for a finding.
 references contains ref if {
 	some template in input.standby.ec2.launch_templates
 	profile := lib.profile_ref(lib.launch_version(template))
-	ref := {"arn": template.arn, "what": "launch template", "label": lib.label(template), "profile": profile}
+	ref := {"arn": template.arn, "what": "launch template", "resource": template, "profile": profile}
 }
 
 references contains ref if {
 	some instance in input.standby.ec2.instances
 	instance.state != "terminated"
 	profile_arn := instance.instance_profile_arn
-	lib.is_set(profile_arn)
-	ref := {"arn": instance.arn, "what": "instance", "label": lib.label(instance), "profile": {"by": "arn", "value": profile_arn}}
+	is_string(profile_arn) # lib.is_set, without a call
+	profile_arn != ""
+	ref := {"arn": instance.arn, "what": "instance", "resource": instance, "profile": {"by": "arn", "value": profile_arn}}
 }
 
-roles_of(profile) := roles if {
-	roles := profile.roles
-	is_array(roles)
-} else := []
+# The standby instance profiles by the kind of reference (lib.profile_of, without a call).
+profiles_by := {"arn": input.index.standby.instance_profile_arns, "name": input.index.standby.instance_profiles}
 
 applicable contains ref.arn if {
 	some ref in references
@@ -57,39 +57,42 @@ applicable contains ref.arn if {
 
 deny contains finding if {
 	some ref in references
-	not lib.profile_of("standby", ref.profile)
+	profiles := profiles_by[ref.profile.by]
+	not profiles[ref.profile.value]
 	finding := {
 		"resource": ref.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s uses instance profile %s, which does not exist in standby account %s.", [
-			ref.what, ref.label, input.standby.region, ref.profile.value, input.standby.account,
+			ref.what, lib.label(ref.resource), input.standby.region, ref.profile.value, input.standby.account,
 		]),
 	}
 }
 
 deny contains finding if {
 	some ref in references
-	profile := lib.profile_of("standby", ref.profile)
-	count(roles_of(profile)) == 0
+	profiles := profiles_by[ref.profile.by]
+	profile := profiles[ref.profile.value]
+	[role | is_array(profile.roles); some role in profile.roles] == [] # roles_of(profile), without a call
 	finding := {
 		"resource": ref.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s uses instance profile %s, which has no role in standby account %s.", [
-			ref.what, ref.label, input.standby.region, ref.profile.value, input.standby.account,
+			ref.what, lib.label(ref.resource), input.standby.region, ref.profile.value, input.standby.account,
 		]),
 	}
 }
 
 deny contains finding if {
 	some ref in references
-	profile := lib.profile_of("standby", ref.profile)
-	missing := {role | some role in roles_of(profile); not input.index.standby.roles[role]}
+	profiles := profiles_by[ref.profile.by]
+	profile := profiles[ref.profile.value]
+	missing := {role | is_array(profile.roles); some role in profile.roles; not input.index.standby.roles[role]} # over roles_of(profile)
 	count(missing) > 0
 	finding := {
 		"resource": ref.arn,
 		"site": "standby",
 		"message": sprintf("Standby %s %s in %s uses instance profile %s, whose role %s does not exist in standby account %s.", [
-			ref.what, ref.label, input.standby.region, ref.profile.value, concat(", ", sort(missing)), input.standby.account,
+			ref.what, lib.label(ref.resource), input.standby.region, ref.profile.value, concat(", ", sort(missing)), input.standby.account,
 		]),
 	}
 }
