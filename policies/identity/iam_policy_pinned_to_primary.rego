@@ -32,18 +32,27 @@ metadata := {
 # standby instances whose instance profile holds it (a profile ARN wins over a name).
 role_users[role_name] contains template.arn if {
 	some template in input.standby.ec2.launch_templates
-	profile := lib.profile_of("standby", lib.profile_ref(lib.launch_version(template)))
+	ref := lib.profile_ref(lib.launch_version(template))
+	profiles := standby_profiles_by[ref.by]
+	profile := profiles[ref.value] # lib.profile_of("standby", ref), without a call
 	some role_name in profile.roles
 	input.index.standby.roles[role_name]
 }
 
 role_users[role_name] contains instance.arn if {
 	some instance in input.standby.ec2.instances
-	lib.live(instance)
-	profile := lib.profile_of("standby", lib.profile_ref(instance))
+	# lib.live(instance) written out: reading lib.gone_states would make regorus evaluate every
+	# rule of the library (kms_keys_by_name, load_balancers_by_dns, ...) for this rule
+	not instance.state in {"terminated", "shutting-down"}
+	ref := lib.profile_ref(instance)
+	profiles := standby_profiles_by[ref.by]
+	profile := profiles[ref.value]
 	some role_name in profile.roles
 	input.index.standby.roles[role_name]
 }
+
+# The standby instance profiles by the kind of a lib.profile_ref ("arn" or "name").
+standby_profiles_by := {"arn": input.index.standby.instance_profile_arns, "name": input.index.standby.instance_profiles}
 
 # The primary's tokens (the "from" side of input.rewrites: region name, region code, user
 # rewrites) as patterns; a token counts only as a whole word: not preceded or followed by a letter
@@ -55,17 +64,16 @@ token_patterns := {sprintf("(^|[^a-z0-9])%s([^a-z0-9]|$)", [regex_literal(lower(
 
 regex_literal(text) := regex.replace(text, `[.*+?^${}()|\[\]\\]`, `\$0`)
 
-pinned(resource) if {
-	some pattern in token_patterns
-	regex.match(pattern, lower(resource))
-}
+# The token patterns as one alternation: a resource is pinned to the primary when its lower case
+# text matches (one regex.match instead of one per pattern); undefined without tokens, when nothing
+# is pinned.
+token_regex := concat("|", token_patterns) if count(token_patterns) > 0
 
-# Resources the role's inline policies allow.
-granted(role) := {resource |
-	some policy in object.get(role, "inline_policies", [])
-	some statement in lib.statements(policy.document)
-	object.get(statement, "Effect", "Allow") == "Allow"
-	some resource in lib.as_list(object.get(statement, "Resource", []))
+# The tokens of token_patterns as text: a resource can match a pattern only if it contains its
+# token, a much cheaper test than the match.
+tokens := {lower(rewrite[0]) |
+	some rewrite in object.get(input, "rewrites", [])
+	lib.is_set(rewrite[0])
 }
 
 applicable contains input.index.standby.roles[role_name].arn if {
@@ -75,10 +83,25 @@ applicable contains input.index.standby.roles[role_name].arn if {
 deny contains finding if {
 	some role_name, users in role_users
 	role := input.index.standby.roles[role_name]
-	resources := granted(role)
+
+	# the resources that the role's inline policies allow (lib.statements and lib.as_list written
+	# out: their calls per statement cost more than the rest; statement_lists and resource_lists
+	# are bound first because regorus indexes a literal more slowly than a variable)
+	resources := {resource |
+		some policy in role.inline_policies
+		statements := policy.document.Statement
+		statement_lists := {"array": statements, "object": [statements]}
+		some statement in statement_lists[type_name(statements)]
+		object.get(statement, "Effect", "Allow") == "Allow"
+		values := statement.Resource
+		resource_lists := {"array": values, "string": [values]}
+		some resource in resource_lists[type_name(values)]
+	}
 	gaps := {resource |
 		some resource in resources
-		pinned(resource)
+		text := lower(resource)
+		[token | some token in tokens; contains(text, token)] != []
+		regex.match(token_regex, text) # pinned
 		not lib.rewrite(resource) in resources
 	}
 	count(gaps) > 0
