@@ -42,11 +42,18 @@ rr_role_ref(arn) := {"account": parts[4], "name": segments[count(segments) - 1]}
 	segments := split(parts[5], "/")
 }
 
-# The replication role of a primary bucket with an enabled rule, when it is a role of the
-# primary account: the only IAM that drready sees for it.
-rr_judged(bucket) := ref if {
-	lib.has_enabled_rule(bucket)
-	ref := rr_role_ref(bucket.replication.role)
+# The replication role (ARN) of each primary bucket with an enabled rule, by the bucket's index in
+# input.primary.s3.buckets (lib.has_enabled_rule written out).
+rr_role_arns[i] := bucket.replication.role if {
+	some i, bucket in input.primary.s3.buckets
+	[rule | some rule in bucket.replication.rules; rule.status == "Enabled"] != []
+}
+
+# Those roles that are roles of the primary account, the only IAM that drready sees, by ARN: each
+# role once (buckets mostly share a few replication roles).
+rr_refs[arn] := ref if {
+	some arn in {role_arn | some role_arn in rr_role_arns}
+	ref := rr_role_ref(arn)
 	ref.account == input.primary.account
 }
 
@@ -121,6 +128,14 @@ rr_problem(ref) := sprintf("which does not exist in account %s", [ref.account]) 
 	not rr_trusts_s3(role.trust_policy)
 }
 
+# Why S3 cannot use each of those roles (rr_problem), by ARN. (The call is in the body: with
+# rr_problem(ref) as the head value, regorus 0.14.1 left this map empty in `evaluate`, though not
+# in the tests.)
+rr_problems[arn] := problem if {
+	some arn, ref in rr_refs
+	problem := rr_problem(ref)
+}
+
 # The destination buckets of the enabled rules, for the message.
 rr_destinations(bucket) := concat(", ", names) if {
 	names := sort({name |
@@ -131,15 +146,15 @@ rr_destinations(bucket) := concat(", ", names) if {
 	count(names) > 0
 } else := "no named bucket"
 
-applicable contains bucket.arn if {
-	some bucket in input.primary.s3.buckets
-	rr_judged(bucket)
+applicable contains input.primary.s3.buckets[i].arn if {
+	some i, arn in rr_role_arns
+	rr_refs[arn]
 }
 
 deny contains finding if {
-	some bucket in input.primary.s3.buckets
-	ref := rr_judged(bucket)
-	text := rr_problem(ref)
+	some i, arn in rr_role_arns
+	text := rr_problems[arn]
+	bucket := input.primary.s3.buckets[i]
 	finding := {
 		"resource": bucket.arn,
 		"site": "primary",
