@@ -84,9 +84,10 @@ trust_policies[site] := {role.trust_policy |
 }
 
 # Trusted principals of each of those trust policies, normalized (see trusted), by site and policy.
-trusted_by_policy[site][policy] := trusted(policy, input[site].account, input[other].account, site == "primary") if {
+trusted_by_policy[site][policy] := normalized if {
 	some site, other in {"primary": "standby", "standby": "primary"}
 	some policy in trust_policies[site]
+	normalized := trusted(policy, input[site].account, input[other].account, site == "primary")
 }
 
 label_of := {"attached_policy_arns": "attached managed policies", "inline_policy_names": "inline policies"}
