@@ -112,28 +112,113 @@ impl WorkloadVerdicts {
     }
 }
 
-/// ARN → the app tag value, for every resource of both sites that carries it.
-fn tagged(snapshot: &Snapshot, app_tag: &str) -> HashMap<String, String> {
-    struct Tags<'t> {
-        key: &'t str,
-        out: HashMap<String, String>,
+/// Which workloads each ARN belongs to, by index into the workloads: worked out once for every
+/// member, key and tagged resource, so the findings, the unknown resources and every applicable
+/// resource of every rule each cost one lookup.
+struct Owners<'a> {
+    /// Workload name → its index.
+    names: HashMap<&'a str, u32>,
+    /// ARN → the workloads it is a member (or the key) of, or whose app tag it carries.
+    by_arn: HashMap<&'a str, Owned>,
+}
+
+/// The owners of one ARN: nearly always one workload.
+enum Owned {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Owned {
+    fn add(&mut self, idx: u32) {
+        match self {
+            Owned::One(i) if *i == idx => {}
+            Owned::One(i) => *self = Owned::Many(vec![*i, idx]),
+            Owned::Many(v) if !v.contains(&idx) => v.push(idx),
+            Owned::Many(_) => {}
+        }
     }
-    impl<'a> Visit<'a> for Tags<'_> {
-        fn kind<R: Resource>(&mut self, _: ResourceKind, items: &'a [R]) {
-            for r in items {
-                if let Some(app) = r.tag(self.key).filter(|a| !a.is_empty()) {
-                    self.out.insert(r.arn().to_string(), app.to_string());
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Owned::One(i) => std::slice::from_ref(i),
+            Owned::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> Owners<'a> {
+    fn new(snapshot: &'a Snapshot, workloads: &'a [Workload], app_tag: &str) -> Self {
+        let names: HashMap<&str, u32> = workloads
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.name.as_str(), i as u32))
+            .collect();
+        let members: usize = workloads
+            .iter()
+            .map(|w| w.primary.all().count() + w.standby.all().count() + 1)
+            .sum();
+        let mut by_arn: HashMap<&str, Owned> = HashMap::with_capacity(members);
+        let mut add = |arn: &'a str, idx: u32| {
+            by_arn
+                .entry(arn)
+                .and_modify(|o| o.add(idx))
+                .or_insert(Owned::One(idx));
+        };
+        for (i, w) in workloads.iter().enumerate() {
+            for arn in w
+                .primary
+                .all()
+                .chain(w.standby.all())
+                .chain(std::iter::once(w.key.as_str()))
+            {
+                add(arn, i as u32);
+            }
+        }
+        // Resources that carry the app tag of a workload.
+        struct Tags<'a, 't, F: FnMut(&'a str, u32)> {
+            key: &'t str,
+            names: &'t HashMap<&'a str, u32>,
+            add: F,
+        }
+        impl<'a, F: FnMut(&'a str, u32)> Visit<'a> for Tags<'a, '_, F> {
+            fn kind<R: Resource>(&mut self, _: ResourceKind, items: &'a [R]) {
+                for r in items {
+                    if let Some(&idx) = r
+                        .tag(self.key)
+                        .filter(|app| !app.is_empty())
+                        .and_then(|app| self.names.get(app))
+                    {
+                        (self.add)(r.arn(), idx);
+                    }
+                }
+            }
+        }
+        let mut tags = Tags {
+            key: app_tag,
+            names: &names,
+            add,
+        };
+        snapshot.primary.visit(&mut tags);
+        snapshot.standby.visit(&mut tags);
+        Owners { names, by_arn }
+    }
+
+    /// Calls `f` with each workload `arn` belongs to (a workload may come more than once).
+    fn each(&self, arn: &str, mut f: impl FnMut(u32)) {
+        if let Some(owned) = self.by_arn.get(arn) {
+            owned.as_slice().iter().for_each(|&i| f(i));
+        }
+        // Route 53 records carry no tags: a record belongs to the workload one of whose labels
+        // it is named by (`api.example.com.` → api).
+        if let Some(record) = arn.split_once("/recordset/").map(|(_, r)| r) {
+            let fqdn = record.split('/').next().unwrap_or_default();
+            for label in fqdn.split('.') {
+                if let Some(&i) = self.names.get(label) {
+                    f(i);
                 }
             }
         }
     }
-    let mut v = Tags {
-        key: app_tag,
-        out: HashMap::new(),
-    };
-    snapshot.primary.visit(&mut v);
-    snapshot.standby.visit(&mut v);
-    v.out
 }
 
 /// Decides every workload's verdict.
@@ -145,36 +230,7 @@ pub fn decide(
     fail_on: Option<Severity>,
     app_tag: &str,
 ) -> WorkloadVerdicts {
-    let names: BTreeSet<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
-    // ARN → workloads it belongs to.
-    let mut member: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for w in workloads {
-        for arn in w
-            .primary
-            .all()
-            .chain(w.standby.all())
-            .chain(std::iter::once(w.key.as_str()))
-        {
-            member.entry(arn).or_default().insert(&w.name);
-        }
-    }
-    let tags = tagged(snapshot, app_tag);
-    let owners = |arn: &str| -> BTreeSet<&str> {
-        let mut out = member.get(arn).cloned().unwrap_or_default();
-        if let Some(name) = tags.get(arn).and_then(|app| names.get(app.as_str())) {
-            out.insert(name);
-        }
-        // Route 53 records carry no tags: a record belongs to the workload one of whose labels
-        // it is named by (`api.example.com.` → api).
-        if let Some(record) = arn.split_once("/recordset/").map(|(_, r)| r) {
-            let fqdn = record.split('/').next().unwrap_or_default();
-            out.extend(
-                fqdn.split('.')
-                    .filter_map(|label| names.get(label).copied()),
-            );
-        }
-        out
-    };
+    let owners = Owners::new(snapshot, workloads, app_tag);
     let blocks = |f: &Finding| f.waived.is_none() && fail_on.is_some_and(|s| f.severity >= s);
 
     #[derive(Default)]
@@ -184,10 +240,8 @@ pub fn decide(
         unknown: BTreeSet<String>,
         categories: BTreeMap<Category, WorkloadVerdict>,
     }
-    let mut acc: BTreeMap<&str, Acc> = workloads
-        .iter()
-        .map(|w| (w.name.as_str(), Acc::default()))
-        .collect();
+    // By workload index.
+    let mut acc: Vec<Acc> = workloads.iter().map(|_| Acc::default()).collect();
     let mut shared = Vec::new();
     let mark = |cats: &mut BTreeMap<Category, WorkloadVerdict>, c: Category, v: WorkloadVerdict| {
         let e = cats.entry(c).or_insert(v);
@@ -204,9 +258,11 @@ pub fn decide(
     };
 
     for f in findings.iter().filter(|f| f.waived.is_none()) {
-        let mut who: BTreeSet<&str> = owners(&f.resource);
-        for r in &f.related {
-            who.extend(owners(r));
+        let mut who: BTreeSet<u32> = BTreeSet::new();
+        for arn in std::iter::once(&f.resource).chain(&f.related) {
+            owners.each(arn, |i| {
+                who.insert(i);
+            });
         }
         let b = Blocking {
             rule_id: f.rule_id.clone(),
@@ -220,8 +276,8 @@ pub fn decide(
             }
             continue;
         }
-        for name in who {
-            let Some(a) = acc.get_mut(name) else { continue };
+        for i in who {
+            let a = &mut acc[i as usize];
             if blocks(f) {
                 a.blocking.push(b.clone());
                 mark(&mut a.categories, f.category, WorkloadVerdict::NotReady);
@@ -232,17 +288,19 @@ pub fn decide(
     }
     // What was judged (a category is ready when one of its rules judged a member) and what
     // could not be.
-    for r in results {
+    // The rule that last marked each workload ready: each (rule, workload) is marked once.
+    let mut marked: Vec<usize> = vec![usize::MAX; workloads.len()];
+    for (rule_no, r) in results.iter().enumerate() {
         let cat = r.rule.category;
         if r.status == RuleStatus::Unknown && r.unknown_resources.is_empty() {
             // A listing failed: every workload with members of the services it reads is unknown.
-            for w in workloads {
+            for (w, a) in workloads.iter().zip(acc.iter_mut()) {
                 let reads = w
                     .primary
                     .all()
                     .chain(w.standby.all())
                     .any(|arn| kind_service(arn).is_some_and(|s| r.rule.inputs.contains(&s)));
-                if reads && let Some(a) = acc.get_mut(w.name.as_str()) {
+                if reads {
                     a.unknown
                         .insert(format!("{}: {}", r.rule.id, r.unknown_because.join("; ")));
                     mark(&mut a.categories, cat, WorkloadVerdict::Unknown);
@@ -251,27 +309,24 @@ pub fn decide(
             continue;
         }
         for (arn, why) in &r.unknown_resources {
-            for name in owners(arn) {
-                if let Some(a) = acc.get_mut(name) {
-                    a.unknown.insert(format!("{arn}: {why}"));
-                    mark(&mut a.categories, cat, WorkloadVerdict::Unknown);
-                }
-            }
+            owners.each(arn, |i| {
+                let a = &mut acc[i as usize];
+                a.unknown.insert(format!("{arn}: {why}"));
+                mark(&mut a.categories, cat, WorkloadVerdict::Unknown);
+            });
         }
         for arn in &r.applicable {
-            for name in owners(arn) {
-                if let Some(a) = acc.get_mut(name) {
-                    mark(&mut a.categories, cat, WorkloadVerdict::Ready);
+            owners.each(arn, |i| {
+                if marked[i as usize] != rule_no {
+                    marked[i as usize] = rule_no;
+                    mark(&mut acc[i as usize].categories, cat, WorkloadVerdict::Ready);
                 }
-            }
+            });
         }
     }
 
     let mut out = WorkloadVerdicts::default();
-    for w in workloads {
-        let Some(mut a) = acc.remove(w.name.as_str()) else {
-            continue;
-        };
+    for (w, mut a) in workloads.iter().zip(acc) {
         a.blocking.sort_by(|x, y| {
             y.severity
                 .cmp(&x.severity)
