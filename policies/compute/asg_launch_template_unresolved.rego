@@ -31,9 +31,7 @@ metadata := {
 # Standby twins of primary groups that launch from a template, with the template reference.
 twins contains group if {
 	some primary in input.primary.autoscaling.groups
-	not lib.group_deleting(primary)
-	group := lib.twin_of(primary.arn)
-	not lib.group_deleting(group)
+	group := lib.group_twin(primary)
 	is_object(group.launch_template)
 }
 

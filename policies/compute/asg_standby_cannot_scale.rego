@@ -30,10 +30,8 @@ metadata := {
 # [primary group, standby twin] pairs that are judged.
 pairs contains [primary, standby] if {
 	some primary in input.primary.autoscaling.groups
-	not lib.group_deleting(primary)
 	primary.max_size > 0
-	standby := lib.twin_of(primary.arn)
-	not lib.group_deleting(standby)
+	standby := lib.group_twin(primary)
 }
 
 tier_of_workload := {w.name: w.tier | some w in object.get(input, "workloads", [])}

@@ -28,9 +28,7 @@ metadata := {
 # Standby twins of primary groups.
 twins contains group if {
 	some primary in input.primary.autoscaling.groups
-	not lib.group_deleting(primary)
-	group := lib.twin_of(primary.arn)
-	not lib.group_deleting(group)
+	group := lib.group_twin(primary)
 }
 
 applicable contains group.arn if {

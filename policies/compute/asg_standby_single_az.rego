@@ -27,9 +27,7 @@ metadata := {
 
 pairs contains [primary, standby] if {
 	some primary in input.primary.autoscaling.groups
-	not lib.group_deleting(primary)
-	standby := lib.twin_of(primary.arn)
-	not lib.group_deleting(standby)
+	standby := lib.group_twin(primary)
 }
 
 # The zones a group of a site launches into: its subnets' zones, else its AvailabilityZones.

@@ -29,11 +29,9 @@ metadata := {
 	],
 }
 
-kms_algorithms := {"aws:kms", "aws:kms:dsse"}
-
 # The enabled replication rules writing to a standby bucket (lib.standby_rules) of each primary
 # bucket that encrypts with KMS by default, by the bucket's index in input.primary.s3.buckets.
-# lib.standby_rules, lib.destination_of and uses_kms are written out: their calls per bucket and
+# lib.standby_rules and lib.destination_of are written out: their calls per bucket and
 # rule cost more than the rest.
 kms_standby_rules[i] := [rule |
 	some rule in bucket.replication.rules
@@ -44,7 +42,7 @@ kms_standby_rules[i] := [rule |
 	input.index.standby.buckets[parts[count(parts) - 1]]
 ] if {
 	some i, bucket in input.primary.s3.buckets
-	bucket.encryption.sse_algorithm in kms_algorithms
+	lib.kms_encrypted(bucket)
 }
 
 # What is wrong with one rule, if anything: [] when nothing.

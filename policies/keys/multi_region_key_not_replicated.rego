@@ -27,12 +27,10 @@ metadata := {
 	],
 }
 
-kms_algorithms := {"aws:kms", "aws:kms:dsse"}
-
 # Primary-side references of data that is replicated to the standby: {"ref", "holder", "what"}.
 refs contains {"ref": bucket.encryption.kms_key_id, "holder": bucket.arn, "what": sprintf("bucket %s", [bucket.name])} if {
 	some bucket in input.primary.s3.buckets
-	bucket.encryption.sse_algorithm in kms_algorithms
+	lib.kms_encrypted(bucket)
 	lib.is_set(bucket.encryption.kms_key_id)
 	count(lib.standby_rules(bucket)) > 0
 }

@@ -234,6 +234,14 @@ version_beyond(template, spec) if version_number(spec) > template.latest_version
 # An Auto Scaling group being deleted (Status "Delete in progress").
 group_deleting(group) if startswith(lower(object.get(group, "status", "")), "delete")
 
+# The standby twin of a primary Auto Scaling group, when neither is being deleted: the pair the
+# Auto Scaling rules judge. Undefined when the group has no twin or either is going away.
+group_twin(primary) := standby if {
+	not group_deleting(primary)
+	standby := twin_of(primary.arn)
+	not group_deleting(standby)
+}
+
 # --- KMS ---------------------------------------------------------------------------------------
 
 # The parts of a KMS key reference. An ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID or
@@ -251,6 +259,10 @@ kms_ref(ref) := {"region": parts[3], "account": parts[4], "name": kms_ref_name(c
 }
 
 kms_ref_name(resource) := trim_prefix(resource, "key/")
+
+# A bucket whose default encryption is SSE-KMS or DSSE-KMS: new objects are encrypted with a KMS
+# key, which replication must be told to decrypt and re-encrypt.
+kms_encrypted(bucket) if bucket.encryption.sse_algorithm in {"aws:kms", "aws:kms:dsse"}
 
 # The KMS keys of each site ("primary", "standby") by key id and by each alias (alias/NAME).
 kms_keys_by_name[site][name] := key if {

@@ -202,3 +202,21 @@ test_kms_keys_by_name if {
 	lib.kms_keys_by_name.standby["alias/b"] == key with input as d
 	not lib.kms_keys_by_name.primary.k1 with input as d
 }
+
+test_kms_encrypted if {
+	lib.kms_encrypted({"encryption": {"sse_algorithm": "aws:kms"}})
+	lib.kms_encrypted({"encryption": {"sse_algorithm": "aws:kms:dsse"}})
+	not lib.kms_encrypted({"encryption": {"sse_algorithm": "AES256"}})
+	not lib.kms_encrypted({"encryption": {}})
+	not lib.kms_encrypted({})
+}
+
+test_group_twin if {
+	p := {"arn": "arn:p:web", "status": ""}
+	s := {"arn": "arn:s:web"}
+	d := {"parity": {"standby_of": {"arn:p:web": "arn:s:web", "arn:p:old": "arn:s:old"}}, "index": {"standby": {"by_arn": {"arn:s:web": s, "arn:s:old": {"arn": "arn:s:old", "status": "Delete in progress"}}}}}
+	lib.group_twin(p) == s with input as d
+	not lib.group_twin({"arn": "arn:p:web", "status": "Delete in progress"}) with input as d
+	not lib.group_twin({"arn": "arn:p:old"}) with input as d
+	not lib.group_twin({"arn": "arn:p:none"}) with input as d
+}
