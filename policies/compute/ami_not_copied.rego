@@ -30,12 +30,14 @@ metadata := {
 }
 
 # image id -> ARNs of the primary instances and launch templates (the version that launches) that
-# use it. lib.is_set and lib.launch_version are written out (a function call per instance or
-# template costs about as much as visiting it); image_id is a string or absent (the snapshot
-# model), so a set one is one that is not "".
+# use it. lib.live, lib.is_set and lib.launch_version are written out (a function call per
+# instance or template costs about as much as visiting it); image_id is a string or absent (the
+# snapshot model), so a set one is one that is not "". Instances that are terminated or shutting
+# down (lib.gone_states) use nothing any more.
 image_users[image_id] contains instance.arn if {
 	some instance in input.primary.ec2.instances
 	instance.state != "terminated"
+	instance.state != "shutting-down"
 	image_id := instance.image_id
 	image_id != ""
 }

@@ -127,6 +127,14 @@ test_terminated_instance_is_ignored if {
 	count(deny) == 0 with input as d
 }
 
+test_shutting_down_instance_is_ignored if {
+	d := t_input([t_instance("i-1", "shutting-down", "ami-0aaa")], [], {})
+	count(applicable) == 0 with input as d
+	count(deny) == 0 with input as d
+	# the same instance running uses the image
+	applicable == {t_image_arn("ami-0aaa")} with input as t_input([t_instance("i-1", "running", "ami-0aaa")], [], {})
+}
+
 test_default_template_version_counts_not_latest if {
 	d := t_input([], [t_template("lt-1", "ami-0aaa", "ami-0old")], {})
 	applicable == {t_image_arn("ami-0old")} with input as d

@@ -29,10 +29,11 @@ metadata := {
 	],
 }
 
-# Every standby launch template (the version that launches) and live-or-stopped standby instance
-# that names an instance profile, with the profile reference (lib.profile_ref: an ARN wins over a
-# name). This rule, not DR-EC2-004, reports a template's missing instance profile. The resource is
-# kept for its label, made (lib.label) only for a finding.
+# Every standby launch template (the version that launches) and live standby instance (lib.live,
+# written out: stopped counts, terminated and shutting-down do not) that names an instance
+# profile, with the profile reference (lib.profile_ref: an ARN wins over a name). This rule, not
+# DR-EC2-004, reports a template's missing instance profile. The resource is kept for its label,
+# made (lib.label) only for a finding.
 references contains ref if {
 	some template in input.standby.ec2.launch_templates
 	profile := lib.profile_ref(lib.launch_version(template))
@@ -42,6 +43,7 @@ references contains ref if {
 references contains ref if {
 	some instance in input.standby.ec2.instances
 	instance.state != "terminated"
+	instance.state != "shutting-down"
 	profile_arn := instance.instance_profile_arn
 	is_string(profile_arn) # lib.is_set, without a call
 	profile_arn != ""

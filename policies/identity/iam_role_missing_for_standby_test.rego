@@ -92,6 +92,15 @@ test_terminated_instance_is_ignored if {
 	count(deny) == 0 with input as d
 }
 
+test_shutting_down_instance_is_ignored_and_stopped_is_judged if {
+	d := t_input([], [t_instance("i-9", "shutting-down", t_profile_arn("missing-profile"))])
+	count(applicable) == 0 with input as d
+	count(deny) == 0 with input as d
+	s := t_input([], [t_instance("i-8", "stopped", t_profile_arn("missing-profile"))])
+	count(applicable) == 1 with input as s
+	count(deny) == 1 with input as s
+}
+
 test_resources_without_profile_are_not_applicable if {
 	d := t_input(
 		[t_template("lt-9", null, null), t_template("lt-8", "", "")],
