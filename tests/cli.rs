@@ -292,64 +292,63 @@ fn eval_with_policy(dir: &tempfile::TempDir) -> (i32, String, String) {
     ])
 }
 
+/// Evaluates the healthy fixture with one policy file that must fail as a policy error (exit 2);
+/// returns stderr.
+fn policy_error(file: &str, text: &str) -> String {
+    let dir = policy_dir(&[(file, text)]);
+    let (code, _, err) = eval_with_policy(&dir);
+    assert_eq!(code, 2, "{file}: {err}");
+    err
+}
+
+/// A rule file of package `drready.rules.<package>`: `GOOD_META` (line 2), then `body`.
+fn rule_file(package: &str, body: &str) -> String {
+    format!("package drready.rules.{package}\n{GOOD_META}\n{body}\n")
+}
+
+const NEVER: &str = "applicable contains 1 if false\ndeny contains 1 if false";
+
 #[test]
 fn broken_policies_fail_with_file_line_and_rule() {
-    let dir = policy_dir(&[(
+    let err = policy_error(
         "syntax.rego",
         "package drready.rules.bad\n\nmetadata := {\n deny contains x if {\n",
-    )]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
+    );
     assert!(err.contains("syntax.rego"), "{err}");
     assert!(err.contains("does not compile"), "{err}");
 
-    let dup = format!(
-        "package drready.rules.dup\n{}\napplicable contains 1 if false\ndeny contains 1 if false\n",
-        GOOD_META.replace("X-T-001", "DR-S3-001")
-    );
-    let dir = policy_dir(&[("dup.rego", &dup)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
+    let dup = rule_file("dup", NEVER).replace("X-T-001", "DR-S3-001");
+    let err = policy_error("dup.rego", &dup);
     assert!(
         err.contains("rule id DR-S3-001 is already defined at"),
         "{err}"
     );
     assert!(err.contains("dup.rego:2"), "{err}");
 
-    let no_sev = "package drready.rules.nosev\nmetadata := {\"id\": \"X-T-002\", \"title\": \"t\", \"category\": \"data\", \"why\": \"w\", \"remediation\": \"r\"}\napplicable contains 1 if false\ndeny contains 1 if false\n";
-    let dir = policy_dir(&[("nosev.rego", no_sev)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
+    let no_sev = rule_file("nosev", NEVER).replace(r#""severity": "low", "#, "");
+    let err = policy_error("nosev.rego", &no_sev);
     assert!(
-        err.contains("nosev.rego:2: rule X-T-002: metadata.severity is missing"),
+        err.contains("nosev.rego:2: rule X-T-001: metadata.severity is missing"),
         "{err}"
     );
 
-    let bad_cat = GOOD_META.replace("\"data\"", "\"network\"");
-    let text = format!(
-        "package drready.rules.badcat\n{bad_cat}\napplicable contains 1 if false\ndeny contains 1 if false\n"
-    );
-    let dir = policy_dir(&[("badcat.rego", &text)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
+    let bad_cat = rule_file("badcat", NEVER).replace("\"data\"", "\"network\"");
+    let err = policy_error("badcat.rego", &bad_cat);
     assert!(err.contains("metadata.category `network`"), "{err}");
 
-    let text =
-        format!("package drready.rules.nodeny\n{GOOD_META}\napplicable contains 1 if false\n");
-    let dir = policy_dir(&[("nodeny.rego", &text)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
+    let err = policy_error(
+        "nodeny.rego",
+        &rule_file("nodeny", "applicable contains 1 if false"),
+    );
     assert!(err.contains("does not define `deny`"), "{err}");
 }
 
 #[test]
 fn applicable_must_be_resource_keys() {
-    let text = format!(
-        "package drready.rules.numkeys\n{GOOD_META}\napplicable contains 7\ndeny contains 1 if false\n"
+    let err = policy_error(
+        "numkeys.rego",
+        &rule_file("numkeys", "applicable contains 7\ndeny contains 1 if false"),
     );
-    let dir = policy_dir(&[("numkeys.rego", &text)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
     assert!(
         err.contains(
             "numkeys.rego:2: rule X-T-001: `applicable` must hold resource keys (strings), found 7"
@@ -358,20 +357,22 @@ fn applicable_must_be_resource_keys() {
     );
 
     // A complete rule holding an object instead of a set of keys.
-    let text = format!(
-        "package drready.rules.objkeys\n{GOOD_META}\napplicable := {{\"a\": 1}}\ndeny contains 1 if false\n"
+    let err = policy_error(
+        "objkeys.rego",
+        &rule_file(
+            "objkeys",
+            "applicable := {\"a\": 1}\ndeny contains 1 if false",
+        ),
     );
-    let dir = policy_dir(&[("objkeys.rego", &text)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
     assert!(
         err.contains("objkeys.rego:2: rule X-T-001: `applicable` must be a set of resource keys (strings), got an object"),
         "{err}"
     );
 
     // Strings are resource keys: judged, nothing found, so the rule passes.
-    let text = format!(
-        "package drready.rules.strkeys\n{GOOD_META}\napplicable contains \"k\"\ndeny contains 1 if false\n"
+    let text = rule_file(
+        "strkeys",
+        "applicable contains \"k\"\ndeny contains 1 if false",
     );
     let dir = policy_dir(&[("strkeys.rego", &text)]);
     let (code, _, err) = eval_with_policy(&dir);
@@ -381,24 +382,26 @@ fn applicable_must_be_resource_keys() {
 
 #[test]
 fn malformed_findings_are_policy_errors() {
-    let text = format!(
-        "package drready.rules.malformed\n{GOOD_META}\napplicable contains \"a\"\ndeny contains {{\"message\": \"no resource\"}}\n"
+    let err = policy_error(
+        "malformed.rego",
+        &rule_file(
+            "malformed",
+            "applicable contains \"a\"\ndeny contains {\"message\": \"no resource\"}",
+        ),
     );
-    let dir = policy_dir(&[("malformed.rego", &text)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
     assert!(
         err.contains("malformed.rego:2: rule X-T-001: malformed finding"),
         "{err}"
     );
     assert!(err.contains("`resource` is missing"), "{err}");
 
-    let text = format!(
-        "package drready.rules.wrongsite\n{GOOD_META}\napplicable contains \"a\"\ndeny contains {{\"resource\": \"a\", \"message\": \"m\", \"site\": 3}}\n"
+    let err = policy_error(
+        "wrongsite.rego",
+        &rule_file(
+            "wrongsite",
+            "applicable contains \"a\"\ndeny contains {\"resource\": \"a\", \"message\": \"m\", \"site\": 3}",
+        ),
     );
-    let dir = policy_dir(&[("wrongsite.rego", &text)]);
-    let (code, _, err) = eval_with_policy(&dir);
-    assert_eq!(code, 2);
     assert!(err.contains("`site` must be"), "{err}");
 }
 
