@@ -18,9 +18,15 @@ use support::proxy::{Fault, Outcome, Proxy, Record, Rule, iam_action};
 const PRIMARY: &str = "us-east-1";
 const STANDBY: &str = "us-west-2";
 
-/// Short timeouts so a fault costs seconds, not minutes.
-const FAST: &str =
-    "[collect]\nattempt_timeout_secs = 2\ncall_timeout_secs = 20\nmax_attempts = 3\n";
+/// Short timeouts so a fault costs seconds, not minutes. At most 16 calls in flight: moto answers
+/// one call at a time, so at the default 64 a call can wait in its queue for longer than the 2 s
+/// attempt timeout on a busy CI host (measured: with both cores busy, clean scans at 64 lost
+/// calls to that timeout).
+const FAST: &str = "[collect]\nattempt_timeout_secs = 2\ncall_timeout_secs = 20\nmax_attempts = 3\n\
+                    max_concurrency = 16\n";
+
+/// The default timeouts, for scans that inject no delay.
+const STEADY: &str = "[collect]\nmax_concurrency = 16\n";
 
 /// A moto server seeded with a six-application estate with the five known defects.
 fn estate() -> (Moto, Value) {
@@ -134,9 +140,10 @@ fn scan(dir: &Path, name: &str, endpoint: &str, collect: &str, extra: &[&str]) -
 /// generator and the API call counts (retries and faults change those).
 /// A scan through a proxy that injects nothing: the reference result, read completely, and the
 /// proxy that recorded its calls.
-fn clean_scan(moto: &Moto, dir: &Path, collect: &str) -> (Scan, Proxy) {
+/// A scan without faults, with the default timeouts, which must read everything.
+fn clean_scan(moto: &Moto, dir: &Path) -> (Scan, Proxy) {
     let proxy = Proxy::builder(&moto.endpoint).start();
-    let clean = scan(dir, "clean", &proxy.endpoint, collect, &[]);
+    let clean = scan(dir, "clean", &proxy.endpoint, STEADY, &[]);
     // A clean scan that is not clean (a call past its attempt timeout on a busy host) would make
     // every comparison below fail for the wrong reason: say so here.
     for site in ["primary", "standby"] {
@@ -204,7 +211,7 @@ fn twenty_percent_throttling_gives_the_clean_result() {
     let (moto, _) = estate();
     let dir = tempfile::tempdir().unwrap();
 
-    let (clean, clean_proxy) = clean_scan(&moto, dir.path(), "");
+    let (clean, clean_proxy) = clean_scan(&moto, dir.path());
 
     // 20% of all requests, plus the first attempt of one call per service so that every
     // service's throttling wire format is exercised whatever the dice say.
@@ -226,7 +233,7 @@ fn twenty_percent_throttling_gives_the_clean_result() {
     // Faults are independent per attempt here, so a call fails only when all its attempts are
     // throttled: 0.2^8 (3e-6) per call with 8 attempts. Some request bodies hold moto's random
     // ids, so which calls are hit can change between runs; the attempts keep that harmless.
-    let collect = "[collect]\nmax_attempts = 8\n";
+    let collect = "[collect]\nmax_attempts = 8\nmax_concurrency = 16\n";
     let throttled = scan(
         dir.path(),
         "throttled",
@@ -301,7 +308,7 @@ fn service_inventory(snapshot: &Value, site: &str, service: &str) -> Value {
 fn a_service_failing_with_500_is_unknown_and_the_others_complete() {
     let (moto, _) = estate();
     let dir = tempfile::tempdir().unwrap();
-    let (clean, _clean_proxy) = clean_scan(&moto, dir.path(), FAST);
+    let (clean, _clean_proxy) = clean_scan(&moto, dir.path());
 
     let proxy = Proxy::builder(&moto.endpoint)
         .rule(Rule::new(Fault::Status(500)).service("s3"))
@@ -410,7 +417,7 @@ fn a_service_failing_with_500_is_unknown_and_the_others_complete() {
 fn primary_region_unreachable(fault: Fault, name: &str) {
     let (moto, _) = estate();
     let dir = tempfile::tempdir().unwrap();
-    let (clean, _clean_proxy) = clean_scan(&moto, dir.path(), FAST);
+    let (clean, _clean_proxy) = clean_scan(&moto, dir.path());
 
     let proxy = Proxy::builder(&moto.endpoint)
         .rule(Rule::new(fault).region(PRIMARY))
@@ -491,8 +498,8 @@ fn a_primary_region_that_never_answers_ends_within_the_timeouts() {
 fn slow_answers_past_the_attempt_timeout_are_retried_then_reported() {
     let (moto, _) = estate();
     let dir = tempfile::tempdir().unwrap();
-    let collect = "[collect]\nattempt_timeout_secs = 2\ncall_timeout_secs = 20\nmax_attempts = 3\n";
-    let (clean, _clean_proxy) = clean_scan(&moto, dir.path(), collect);
+    let collect = FAST;
+    let (clean, _clean_proxy) = clean_scan(&moto, dir.path());
 
     // DescribeVolumes is always too slow; DescribeSnapshots only on its first attempt.
     let proxy = Proxy::builder(&moto.endpoint)
@@ -642,7 +649,7 @@ fn access_denied_on_one_bucket_leaves_only_that_bucket_unknown() {
     let arn = format!("arn:aws:s3:::{bucket}");
     eprintln!("denying GetBucketReplication on {bucket} ({})", app["name"]);
 
-    let (clean, _clean_proxy) = clean_scan(&moto, dir.path(), FAST);
+    let (clean, _clean_proxy) = clean_scan(&moto, dir.path());
 
     let proxy = Proxy::builder(&moto.endpoint)
         .rule(
