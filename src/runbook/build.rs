@@ -127,6 +127,21 @@ fn aws(words: &[&str]) -> CliCommand {
     CliCommand::new(std::iter::once("aws").chain(words.iter().copied()))
 }
 
+/// A pre-flight check of one resource: one read-only command and what its answer must show.
+fn check(
+    phase: Phase,
+    title: impl Into<String>,
+    arn: &str,
+    command: &[&str],
+    verify: impl Into<String>,
+) -> Step {
+    let mut check = step(phase, title);
+    check.touch(arn);
+    check.commands.push(aws(command));
+    check.verify.push(verify.into());
+    check
+}
+
 fn step(phase: Phase, title: impl Into<String>) -> Step {
     Step {
         id: String::new(),
@@ -1173,20 +1188,20 @@ impl<'a> Builder<'_, 'a> {
         }
         match replica {
             Some(_) => {
-                let mut check = step(Phase::Data, format!("Global table {} in {sr}", t.name));
-                check.touch(&t.arn);
-                check.commands.push(aws(&[
-                    "dynamodb",
-                    "describe-table",
-                    "--region",
-                    sr,
-                    "--table-name",
-                    &t.name,
-                ]));
-                check.verify.push(format!(
-                    "`TableStatus` is `ACTIVE` and `Replicas` lists {sr} as `ACTIVE`."
+                self.pre.push(check(
+                    Phase::Data,
+                    format!("Global table {} in {sr}", t.name),
+                    &t.arn,
+                    &[
+                        "dynamodb",
+                        "describe-table",
+                        "--region",
+                        sr,
+                        "--table-name",
+                        &t.name,
+                    ],
+                    format!("`TableStatus` is `ACTIVE` and `Replicas` lists {sr} as `ACTIVE`."),
                 ));
-                self.pre.push(check);
                 s.notes.push(
                     "A global table is multi-active: nothing to promote; the standby's writes \
                      replicate back when the primary returns."
@@ -1324,15 +1339,12 @@ impl<'a> Builder<'_, 'a> {
         for p in &profiles {
             let prof = self.cx.s.profile_by_name[p];
             s.touch(&prof.arn);
-            let mut check = step(Phase::Identity, format!("Instance profile {p}"));
-            check.touch(&prof.arn);
-            check.commands.push(aws(&[
+            self.pre.push(check(Phase::Identity, format!("Instance profile {p}"), &prof.arn, &[
                 "iam",
                 "get-instance-profile",
                 "--instance-profile-name",
                 p,
-            ]));
-            check.verify.push(format!(
+            ], format!(
                 "Run with the standby account's credentials: it exists and holds the role{} {}.",
                 crate::report::text::plural(prof.roles.len()),
                 prof.roles
@@ -1340,8 +1352,7 @@ impl<'a> Builder<'_, 'a> {
                     .map(|r| format!("`{r}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ));
-            self.pre.push(check);
+            )));
             for r in &prof.roles {
                 if let Some(role) = self.cx.s.role_by_name.get(r.as_str()) {
                     s.touch(&role.arn);
@@ -1356,18 +1367,13 @@ impl<'a> Builder<'_, 'a> {
         for k in &keys {
             let key = self.cx.s.kms_key(k).expect("found above");
             s.touch(&key.arn);
-            let mut check = step(Phase::Identity, format!("KMS key {}", key.id));
-            check.touch(&key.arn);
-            check.commands.push(aws(&[
-                "kms",
-                "describe-key",
-                "--region",
-                sr,
-                "--key-id",
-                &key.id,
-            ]));
-            check.verify.push("`KeyState` is `Enabled`.".into());
-            self.pre.push(check);
+            self.pre.push(check(
+                Phase::Identity,
+                format!("KMS key {}", key.id),
+                &key.arn,
+                &["kms", "describe-key", "--region", sr, "--key-id", &key.id],
+                "`KeyState` is `Enabled`.",
+            ));
         }
         let mut back = step(Phase::Identity, "Replicate the secrets back to the primary");
         for ps in self
@@ -1392,20 +1398,20 @@ impl<'a> Builder<'_, 'a> {
                         .iter()
                         .find(|x| x.name == ps.name && x.primary_region.as_deref() == Some(pr))
                 });
-            let mut check = step(Phase::Identity, format!("Secret {}", ps.name));
-            check.touch(&ps.arn);
-            check.commands.push(aws(&[
-                "secretsmanager",
-                "describe-secret",
-                "--region",
-                pr,
-                "--secret-id",
-                &ps.name,
-            ]));
-            check.verify.push(format!(
-                "`ReplicationStatus` lists {sr} with `Status: InSync`."
+            self.pre.push(check(
+                Phase::Identity,
+                format!("Secret {}", ps.name),
+                &ps.arn,
+                &[
+                    "secretsmanager",
+                    "describe-secret",
+                    "--region",
+                    pr,
+                    "--secret-id",
+                    &ps.name,
+                ],
+                format!("`ReplicationStatus` lists {sr} with `Status: InSync`."),
             ));
-            self.pre.push(check);
             // The replica: in the standby snapshot, or — same-account replication to another
             // account's standby region — listed by the primary secret's replication status.
             let listed = ps.replication.iter().find(|x| x.region == sr);
@@ -1632,21 +1638,17 @@ impl<'a> Builder<'_, 'a> {
                 .and_then(launch_version)
                 .and_then(|v| v.instance_type.as_deref());
             add_vcpus(itype, (desired - sg.desired_capacity).max(0));
-            let mut check = step(Phase::Compute, format!("Auto Scaling group {}", sg.name));
-            check.touch(&sg.arn);
-            check.commands.push(aws(&[
+            self.pre.push(check(Phase::Compute, format!("Auto Scaling group {}", sg.name), &sg.arn, &[
                 "autoscaling",
                 "describe-auto-scaling-groups",
                 "--region",
                 sr,
                 "--auto-scaling-group-names",
                 &sg.name,
-            ]));
-            check.verify.push(format!(
+            ], format!(
                 "The group exists with `MaxSize` ≥ {desired} (or is raised by the failover), and no \
                  `Launch` process is suspended."
-            ));
-            self.pre.push(check);
+            )));
             let mut s = step(
                 Phase::Compute,
                 format!(
@@ -2007,24 +2009,23 @@ impl<'a> Builder<'_, 'a> {
         templates_to_check.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         templates_to_check.dedup_by(|a, b| a.0.id == b.0.id);
         for (t, version) in templates_to_check {
-            let mut check = step(Phase::Compute, format!("Launch template {}", t.name));
-            check.touch(&t.arn);
-            check.commands.push(aws(&[
-                "ec2",
-                "describe-launch-template-versions",
-                "--region",
-                sr,
-                "--launch-template-id",
-                &t.id,
-                "--versions",
-                &version,
-            ]));
-            check.verify.push(
+            self.pre.push(check(
+                Phase::Compute,
+                format!("Launch template {}", t.name),
+                &t.arn,
+                &[
+                    "ec2",
+                    "describe-launch-template-versions",
+                    "--region",
+                    sr,
+                    "--launch-template-id",
+                    &t.id,
+                    "--versions",
+                    &version,
+                ],
                 "The version names an AMI, subnets, security groups, key pair and instance profile \
-                 that exist in the standby."
-                    .into(),
-            );
-            self.pre.push(check);
+                 that exist in the standby.",
+            ));
         }
         if launched {
             let quotas: Vec<&crate::snapshot::ServiceQuota> =
@@ -2113,18 +2114,20 @@ impl<'a> Builder<'_, 'a> {
         }
         for lb in &lbs {
             s.touch(&lb.arn);
-            let mut check = step(Phase::Compute, format!("Load balancer {}", lb.name));
-            check.touch(&lb.arn);
-            check.commands.push(aws(&[
-                "elbv2",
-                "describe-load-balancers",
-                "--region",
-                sr,
-                "--names",
-                &lb.name,
-            ]));
-            check.verify.push("`State.Code` is `active`.".into());
-            self.pre.push(check);
+            self.pre.push(check(
+                Phase::Compute,
+                format!("Load balancer {}", lb.name),
+                &lb.arn,
+                &[
+                    "elbv2",
+                    "describe-load-balancers",
+                    "--region",
+                    sr,
+                    "--names",
+                    &lb.name,
+                ],
+                "`State.Code` is `active`.",
+            ));
             let mut tgs: BTreeSet<&str> = self
                 .cx
                 .s
