@@ -19,7 +19,10 @@
 //! `--defect-rate` (default 0.08) is the share of applications that carry one defect drawn from
 //! the rules' subjects (no replication, AMI not copied, missing standby template, failover without
 //! SECONDARY, missing standby instance profile, stale snapshot copy, security-group drift,
-//! instance-type drift, suspended versioning, PRIMARY without health check, role policy drift).
+//! instance-type drift, suspended versioning, PRIMARY without health check, role policy drift,
+//! KMS-encrypted objects not selected for replication, a replication role that does not exist, a
+//! standby role whose policy names only the primary's bucket, primary instances in a subnet
+//! without a standby twin, standby security groups in another VPC than the template's subnet).
 //! Output is deterministic for a given size, rate and seed. About 41 resources per application
 //! (both sites counted); applications are added until `--resources` is reached.
 
@@ -38,7 +41,7 @@ const S_TOKEN: &str = "usw2";
 const APPS_PER_VPC: usize = 25;
 const APPS_PER_ZONE: usize = 100;
 
-const DEFECTS: [&str; 11] = [
+const DEFECTS: [&str; 16] = [
     "bucket_without_replication",
     "ami_not_copied",
     "launch_template_without_twin",
@@ -50,6 +53,11 @@ const DEFECTS: [&str; 11] = [
     "standby_versioning_suspended",
     "primary_without_health_check",
     "role_policy_drift",
+    "kms_objects_not_selected",
+    "replication_role_missing",
+    "policy_pinned_to_primary",
+    "subnet_missing_in_standby",
+    "standby_groups_in_another_vpc",
 ];
 
 /// splitmix64: deterministic ids without a dependency.
@@ -641,7 +649,19 @@ fn main() {
         } else {
             443
         };
-        let (s_web, _) = security_groups(&mut s, &mut rng, &app, S_TOKEN, sn, standby_port);
+        // The standby groups in a VPC none of the standby template's subnets is in.
+        let other_vpc;
+        let s_group_net = if has("standby_groups_in_another_vpc") {
+            other_vpc = Network {
+                vpc_id: rng.ec2_id("vpc"),
+                subnet_ids: Vec::new(),
+            };
+            &other_vpc
+        } else {
+            sn
+        };
+        let (s_web, _) =
+            security_groups(&mut s, &mut rng, &app, S_TOKEN, s_group_net, standby_port);
 
         // AMI family: three builds; the standby copies the two newest.
         let mut p_images = Vec::new();
@@ -697,11 +717,17 @@ fn main() {
         let p_profile = format!("{app}-web-{P_TOKEN}");
         let s_profile = format!("{app}-web-{S_TOKEN}");
         p.iam.roles.push(role(&p, &mut rng, &app, &p_bucket, false));
+        // A standby role that grants the primary's bucket (named with the primary's region code).
+        let s_role_bucket = if has("policy_pinned_to_primary") {
+            &p_bucket
+        } else {
+            &s_bucket
+        };
         s.iam.roles.push(role(
             &s,
             &mut rng,
             &app,
-            &s_bucket,
+            s_role_bucket,
             has("role_policy_drift"),
         ));
         p.iam
@@ -766,7 +792,31 @@ fn main() {
             }
         }
 
-        // Instances, volumes, data snapshots and their standby copies.
+        // Instances, volumes, data snapshots and their standby copies. With the defect, the
+        // primary instances run in a subnet of their own that has no standby twin.
+        let own_subnet;
+        let p_instance_net = if has("subnet_missing_in_standby") {
+            let id = rng.ec2_id("subnet");
+            let name = format!("prod-{P_TOKEN}-{app}-isolated");
+            p.ec2.subnets.push(Subnet {
+                arn: format!("arn:aws:ec2:{P_REGION}:{P_ACCOUNT}:subnet/{id}"),
+                id: id.clone(),
+                name: name.clone(),
+                tags: common_tags(&app, Some(&name)),
+                region: P_REGION.into(),
+                account: P_ACCOUNT.into(),
+                vpc_id: pn.vpc_id.clone(),
+                cidr_block: None,
+                availability_zone: Some(format!("{P_REGION}a")),
+            });
+            own_subnet = Network {
+                vpc_id: pn.vpc_id.clone(),
+                subnet_ids: vec![id.clone(), id.clone(), id],
+            };
+            &own_subnet
+        } else {
+            pn
+        };
         for k in 0..2 {
             let id = rng.ec2_id("i");
             let name = format!("{app}-web-{P_TOKEN}-{}", k + 1);
@@ -778,7 +828,7 @@ fn main() {
                 tier,
                 instance_type,
                 &p_ami,
-                pn,
+                p_instance_net,
                 k,
                 &p_profile,
                 &p_web,
@@ -835,13 +885,22 @@ fn main() {
 
         // S3.
         let replicate = !has("bucket_without_replication");
-        p.s3.buckets.push(bucket(
+        let mut p_b = bucket(
             &p,
             &p_bucket,
             &app,
             "Enabled",
             replicate.then_some((s_bucket.as_str(), S_ACCOUNT, S_REGION)),
-        ));
+        );
+        if let Some(r) = p_b.replication.as_mut() {
+            if has("kms_objects_not_selected") {
+                r.rules[0].sse_kms_encrypted_objects = false;
+            }
+            if has("replication_role_missing") {
+                r.role = format!("arn:aws:iam::{P_ACCOUNT}:role/{app}-s3-replication");
+            }
+        }
+        p.s3.buckets.push(p_b);
         let s_versioning = if has("standby_versioning_suspended") {
             "Suspended"
         } else {
