@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use drready::collect::API_ACTIONS;
 use support::moto::{Moto, free_port};
 use support::proxy::{Fault, Proxy, Rule};
@@ -15,7 +13,7 @@ const STANDBY: &str = "us-west-2";
 /// Runs `drready doctor` for both regions through `endpoint`, with test credentials unless
 /// `credentials` is false: (exit code, stdout + stderr).
 fn doctor(endpoint: &str, credentials: bool, extra: &[&str]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drready"));
+    let mut cmd = support::moto::drready_command();
     cmd.args([
         "doctor",
         "--primary-region",
@@ -25,30 +23,18 @@ fn doctor(endpoint: &str, credentials: bool, extra: &[&str]) -> (i32, String) {
         "--endpoint-url",
         endpoint,
     ])
-    .args(extra)
-    .env("AWS_EC2_METADATA_DISABLED", "true")
-    .env("AWS_CONFIG_FILE", "/nonexistent/drready-test/config")
-    .env(
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "/nonexistent/drready-test/credentials",
-    )
-    .env("NO_COLOR", "1")
-    .env_remove("AWS_SESSION_TOKEN")
-    .env_remove("AWS_PROFILE")
-    .env_remove("AWS_REGION")
-    .env_remove("AWS_DEFAULT_REGION")
-    .env_remove("AWS_ROLE_ARN")
-    .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
-    .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
-    .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
-    .env_remove("DRREADY_CONFIG")
-    .env_remove("DRREADY_ENDPOINT_URL")
-    .env_remove("DRREADY_STANDBY_ROLE_ARN")
-    .current_dir(env!("CARGO_MANIFEST_DIR"));
-    if credentials {
-        cmd.env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing");
-    } else {
+    .args(extra);
+    for var in [
+        "AWS_ROLE_ARN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "DRREADY_ENDPOINT_URL",
+        "DRREADY_STANDBY_ROLE_ARN",
+    ] {
+        cmd.env_remove(var);
+    }
+    if !credentials {
         cmd.env_remove("AWS_ACCESS_KEY_ID")
             .env_remove("AWS_SECRET_ACCESS_KEY");
     }

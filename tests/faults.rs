@@ -8,7 +8,6 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -37,29 +36,17 @@ fn estate() -> (Moto, Value) {
 
 /// Runs the drready binary with test credentials and a clean environment.
 fn drready_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drready"));
-    cmd.args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/drready-test/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/drready-test/credentials",
-        )
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "200")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("DRREADY_CONFIG")
-        .env_remove("DRREADY_LOG")
-        .env_remove("DRREADY_ENDPOINT_URL")
-        .env_remove("DRREADY_FAIL_ON")
-        .env_remove("DRREADY_FAIL_UNDER")
-        .env_remove("DRREADY_ALLOW_PARTIAL")
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = support::moto::drready_command();
+    cmd.args(args).env("COLUMNS", "200");
+    for var in [
+        "DRREADY_LOG",
+        "DRREADY_ENDPOINT_URL",
+        "DRREADY_FAIL_ON",
+        "DRREADY_FAIL_UNDER",
+        "DRREADY_ALLOW_PARTIAL",
+    ] {
+        cmd.env_remove(var);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
