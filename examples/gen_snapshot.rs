@@ -173,23 +173,35 @@ fn network(s: &mut Site, rng: &mut Rng, token: &str, group: usize, second_octet:
     for (k, az) in ["a", "b", "c"].iter().enumerate() {
         let id = rng.ec2_id("subnet");
         let name = format!("prod-{token}-vpc{group:03}-private-{az}");
-        s.ec2.subnets.push(Subnet {
-            arn: format!("arn:aws:ec2:{region}:{account}:subnet/{id}"),
-            id: id.clone(),
-            name: name.clone(),
-            tags: common_tags("platform", Some(&name)),
-            region: region.clone(),
-            account: account.clone(),
-            vpc_id: vpc_id.clone(),
-            cidr_block: Some(format!(
-                "10.{second_octet}.{}.0/22",
-                (group % 16) * 16 + k * 4
-            )),
-            availability_zone: Some(format!("{region}{az}")),
-        });
+        let cidr = format!("10.{second_octet}.{}.0/22", (group % 16) * 16 + k * 4);
+        let sub = subnet(s, &id, &name, "platform", &vpc_id, Some(cidr), az);
+        s.ec2.subnets.push(sub);
         subnet_ids.push(id);
     }
     Network { vpc_id, subnet_ids }
+}
+
+/// A subnet of site `s` in availability zone `az` (a, b, c) of its region.
+fn subnet(
+    s: &Site,
+    id: &str,
+    name: &str,
+    app: &str,
+    vpc_id: &str,
+    cidr: Option<String>,
+    az: &str,
+) -> Subnet {
+    Subnet {
+        arn: format!("arn:aws:ec2:{}:{}:subnet/{id}", s.region, s.account),
+        id: id.into(),
+        name: name.into(),
+        tags: common_tags(app, Some(name)),
+        region: s.region.clone(),
+        account: s.account.clone(),
+        vpc_id: vpc_id.into(),
+        cidr_block: cidr,
+        availability_zone: Some(format!("{}{az}", s.region)),
+    }
 }
 
 fn ingress(protocol: &str, port: i64, cidrs: &[&str], groups: &[String]) -> IngressRule {
@@ -798,17 +810,8 @@ fn main() {
         let p_instance_net = if has("subnet_missing_in_standby") {
             let id = rng.ec2_id("subnet");
             let name = format!("prod-{P_TOKEN}-{app}-isolated");
-            p.ec2.subnets.push(Subnet {
-                arn: format!("arn:aws:ec2:{P_REGION}:{P_ACCOUNT}:subnet/{id}"),
-                id: id.clone(),
-                name: name.clone(),
-                tags: common_tags(&app, Some(&name)),
-                region: P_REGION.into(),
-                account: P_ACCOUNT.into(),
-                vpc_id: pn.vpc_id.clone(),
-                cidr_block: None,
-                availability_zone: Some(format!("{P_REGION}a")),
-            });
+            let isolated = subnet(&p, &id, &name, &app, &pn.vpc_id, None, "a");
+            p.ec2.subnets.push(isolated);
             own_subnet = Network {
                 vpc_id: pn.vpc_id.clone(),
                 subnet_ids: vec![id.clone(), id.clone(), id],
