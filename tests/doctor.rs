@@ -24,16 +24,6 @@ fn doctor(endpoint: &str, credentials: bool, extra: &[&str]) -> (i32, String) {
         endpoint,
     ])
     .args(extra);
-    for var in [
-        "AWS_ROLE_ARN",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "DRREADY_ENDPOINT_URL",
-        "DRREADY_STANDBY_ROLE_ARN",
-    ] {
-        cmd.env_remove(var);
-    }
     if !credentials {
         cmd.env_remove("AWS_ACCESS_KEY_ID")
             .env_remove("AWS_SECRET_ACCESS_KEY");

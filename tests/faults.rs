@@ -38,15 +38,6 @@ fn estate() -> (Moto, Value) {
 fn drready_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = support::moto::drready_command();
     cmd.args(args).env("COLUMNS", "200");
-    for var in [
-        "DRREADY_LOG",
-        "DRREADY_ENDPOINT_URL",
-        "DRREADY_FAIL_ON",
-        "DRREADY_FAIL_UNDER",
-        "DRREADY_ALLOW_PARTIAL",
-    ] {
-        cmd.env_remove(var);
-    }
     for (k, v) in env {
         cmd.env(k, v);
     }

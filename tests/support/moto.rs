@@ -289,7 +289,8 @@ pub fn fake_aws_env() {
 }
 
 /// The real `drready` binary with dummy AWS credentials, isolated from the developer's AWS files,
-/// metadata and proxy settings, run from the repository root; add arguments and environment.
+/// metadata, other credential sources, proxy settings and every `DRREADY_*` setting, run from the
+/// repository root; add arguments and environment.
 pub fn drready_command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_drready"));
     cmd.env("AWS_ACCESS_KEY_ID", "testing")
@@ -305,9 +306,18 @@ pub fn drready_command() -> Command {
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("DRREADY_CONFIG");
+        .env_remove("AWS_ROLE_ARN")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     for proxy in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
         cmd.env_remove(proxy);
+    }
+    // A developer's own DRREADY_FAIL_ON, DRREADY_LOG, ... would change what a test sees.
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("DRREADY_") {
+            cmd.env_remove(key);
+        }
     }
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd
